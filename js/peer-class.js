@@ -1,0 +1,68 @@
+// `PeerConnection`: the browser's RTCPeerConnection, subclassed, driving the Rust core `Core`.
+//
+// Why a subclass: it is the only way for a wrapper to be a true drop-in. Every member it does not
+// override is the browser's own (every overload, legacy callbacks, attributes, future members), at
+// native speed; `pc instanceof RTCPeerConnection`, `event.target === pc` and `this` in `on*`
+// handlers all hold; libraries that check the class accept it. The few members that keep books
+// forward in one line each to the Rust core (src/js_api.rs), passing `arguments` untouched so
+// that `f()` and `f(undefined)` stay different calls. No state lives here but the core handle.
+export function definePeerConnection(Core) {
+  class PeerConnection extends RTCPeerConnection {
+    #core;
+
+    constructor() {
+      const core = new Core(arguments[0]); // validates streamlessPolicy before any connection exists
+      super(...arguments);
+      this.#core = core;
+      this.addEventListener('track', (e) => core.onTrack(this, e));
+      this.addEventListener('signalingstatechange', () => core.onSignalingStateChange(this));
+    }
+
+    addTrack(track, ...streams) { return this.#core.addTrack(this, arguments); }
+    addTransceiver(trackOrKind) { return this.#core.addTransceiver(this, arguments); }
+
+    /** addTrack, reporting `{ sender, transceiver, reused, directionBefore, directionAfter }`. */
+    addTrackDetailed(track, ...streams) { return this.#core.addTrackDetailed(this, arguments); }
+    /** What addTrack(track) would do: `{ reuse, throws, candidates: [{ transceiver, reusable, reason, code }] }`. */
+    predictAddTrack(track) { return this.#core.predictAddTrack(this, track); }
+    /** Whether the sender's transceiver has ever had currentDirection sendrecv or sendonly. */
+    hasSent(senderOrTransceiver) { return this.#core.hasSent(this, senderOrTransceiver); }
+    /** The stream ids the sender was associated with, in order. */
+    streamIdsOf(sender) { return this.#core.streamIdsOf(sender); }
+    /** `sender.setStreams(...streams)`, recorded for streamIdsOf / localStreams. */
+    setSenderStreams(sender, ...streams) { return this.#core.setSenderStreams(sender, streams); }
+    /** One record per local stream id: `{ id, tracks, senders }`. */
+    localStreams() { return this.#core.localStreams(this); }
+    /** The remote MediaStreams, grouped by stream id, in order of first arrival. */
+    remoteStreams() { return this.#core.remoteStreams(); }
+    /** Whether a remote stream is a group made for tracks that arrived with no stream. */
+    isStreamless(stream) { return this.#core.isStreamless(stream); }
+    /** `"shared"` (default) or `"per-track"`: where remote tracks with no stream go. */
+    get streamlessPolicy() { return this.#core.streamlessPolicy; }
+    set streamlessPolicy(value) { this.#core.streamlessPolicy = value; }
+    /** The native object: this connection is one, so it is itself. */
+    get native() { return this; }
+  }
+
+  // `onstreamadded` / `onstreamremoved`, with event-handler-attribute semantics.
+  for (const type of ['streamadded', 'streamremoved']) {
+    const handlers = new WeakMap();
+    Object.defineProperty(PeerConnection.prototype, 'on' + type, {
+      configurable: true,
+      enumerable: true,
+      get() { return handlers.get(this)?.value ?? null; },
+      set(value) {
+        const old = handlers.get(this);
+        if (old) this.removeEventListener(type, old.listener);
+        handlers.delete(this);
+        if (typeof value === 'function' || (typeof value === 'object' && value !== null)) {
+          const listener = (e) => (typeof value === 'function' ? value.call(this, e) : undefined);
+          handlers.set(this, { value, listener });
+          this.addEventListener(type, listener);
+        }
+      },
+    });
+  }
+
+  return PeerConnection;
+}

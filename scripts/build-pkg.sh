@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Builds the npm package into pkg/: the bundler build (webpack 5, Vite with a wasm plugin) at the
+# root and a plain-ES-module build (`--target web`, no bundler) in pkg/web, each with the JS entry
+# from js/. `--dev` skips optimisation (faster, bigger). Extra args go to cargo (e.g. --features panic-hook).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+profile=--release
+if [ "${1:-}" = "--dev" ]; then profile=--dev; shift; fi
+
+wasm-pack --quiet build $profile --target bundler --out-dir pkg --out-name rtc_peer --no-pack . "$@" 2>&1 | grep -v 'failed to get wasm-pack version' >&2 || true
+[ -f pkg/rtc_peer_bg.wasm ] || { echo "build-pkg: wasm-pack build failed" >&2; exit 1; }
+wasm-pack --quiet build $profile --target web --out-dir pkg/web --out-name rtc_peer --no-pack . "$@" 2>&1 | grep -v 'failed to get wasm-pack version' >&2 || true
+[ -f pkg/web/rtc_peer_bg.wasm ] || { echo "build-pkg: wasm-pack web build failed" >&2; exit 1; }
+
+# wasm-pack's own package.json / README / .gitignore (which says `*`, hiding files from npm pack) go.
+rm -f pkg/.gitignore pkg/package.json pkg/README.md pkg/web/.gitignore pkg/web/package.json pkg/web/README.md
+cp js/rtc-peer.js js/peer-class.js js/rtc-peer.d.ts pkg/
+cp js/rtc-peer.js js/peer-class.js js/rtc-peer.d.ts pkg/web/
+cp js/web-index.js pkg/web/index.js
+cp js/web-index.d.ts pkg/web/index.d.ts

@@ -1,0 +1,67 @@
+//! Which browser engine is running, so that reuse predictions follow the engine's actual rule
+//! where it departs from the spec (see the README's "Browser departures" section).
+
+use crate::sender_reuse::Rules;
+
+/// A browser engine family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    /// Chrome, Chromium, Edge, Opera (libwebrtc).
+    Chromium,
+    /// Firefox (Gecko).
+    Gecko,
+    /// Safari (WebKit).
+    WebKit,
+    /// Anything else, or no browser (host tests).
+    Other,
+}
+
+impl Engine {
+    /// Classifies a `navigator.userAgent` string.
+    pub fn from_user_agent(ua: &str) -> Engine {
+        if ua.contains("Firefox/") {
+            Engine::Gecko
+        } else if ua.contains("Chrome/") || ua.contains("Chromium/") {
+            Engine::Chromium
+        } else if ua.contains("AppleWebKit/") {
+            Engine::WebKit
+        } else {
+            Engine::Other
+        }
+    }
+
+    /// The sender-reuse rules this engine actually applies.
+    pub fn rules(self) -> Rules {
+        Rules::SPEC
+    }
+}
+
+/// The engine running this code (`Other` outside a browser).
+pub fn current() -> Engine {
+    let ua = js_sys::Reflect::get(&js_sys::global(), &"navigator".into())
+        .and_then(|n| js_sys::Reflect::get(&n, &"userAgent".into()))
+        .ok()
+        .and_then(|ua| ua.as_string())
+        .unwrap_or_default();
+    Engine::from_user_agent(&ua)
+}
+
+pub(crate) fn rules() -> Rules {
+    current().rules()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_agents_classify() {
+        let chrome = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
+        let firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0";
+        let safari = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Safari/605.1.15";
+        assert_eq!(Engine::from_user_agent(chrome), Engine::Chromium);
+        assert_eq!(Engine::from_user_agent(firefox), Engine::Gecko);
+        assert_eq!(Engine::from_user_agent(safari), Engine::WebKit);
+        assert_eq!(Engine::from_user_agent(""), Engine::Other);
+    }
+}

@@ -1,0 +1,398 @@
+//! The connection core: the books both faces keep on one `RTCPeerConnection`.
+//!
+//! The Rust [`PeerConnection`](crate::PeerConnection) and the JS `PeerConnection` class call into
+//! the same [`Core`], so the bookkeeping sees every call whichever side made it, and it observes
+//! the native `track` and `signalingstatechange` events for what the application did on the raw
+//! object. The decisions are the pure models ([`stream_grouping`](crate::stream_grouping),
+//! [`sender_reuse`](crate::sender_reuse)); this module only reads the browser's objects into them
+//! and maps their answers back onto `MediaStream`s and events.
+//!
+//! The core holds no reference to the connection: every entry point is handed it. So the JS face,
+//! whose listeners live in JS, leaves nothing in wasm that would keep a connection alive.
+//!
+//! Re-entrancy: `RefCell` borrows are released before any event is dispatched (a listener may
+//! call straight back into the core) and no borrow lives across an `await`.
+
+use crate::bindings::{get, get_string};
+use crate::sdp;
+use crate::sender_reuse::{self, AddTrackFacts, Ledger, Prediction, Rules, TransceiverFacts};
+use crate::stream_grouping::{GroupEvent, GroupKey, LocalRegistry, RemoteGrouping, SenderKey, StreamlessPolicy, TrackKey};
+use crate::types::{Direction, StreamId, TrackKind};
+use js_sys::{Array, WeakMap};
+use std::cell::{Cell, RefCell};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{
+    Event, EventTarget, MediaStream, MediaStreamTrack, RtcPeerConnection, RtcRtpSender, RtcRtpTransceiver,
+};
+
+/// Small integer keys for browser objects, by identity (a `WeakMap`, so keys never keep objects alive).
+#[derive(Debug)]
+struct Keys {
+    map: WeakMap,
+    next: Cell<u32>,
+}
+
+impl Keys {
+    fn new() -> Keys {
+        Keys { map: WeakMap::new(), next: Cell::new(1) }
+    }
+
+    fn of(&self, object: &JsValue) -> u32 {
+        let Some(obj) = object.dyn_ref::<js_sys::Object>() else { return 0 };
+        if let Some(k) = self.map.get(obj).as_f64() {
+            return k as u32;
+        }
+        let k = self.next.get();
+        self.next.set(k.wrapping_add(1).max(1));
+        self.map.set(obj, &JsValue::from(k));
+        k
+    }
+
+    fn peek(&self, object: &JsValue) -> Option<u32> {
+        let obj = object.dyn_ref::<js_sys::Object>()?;
+        self.map.get(obj).as_f64().map(|k| k as u32)
+    }
+}
+
+/// A remote track the grouping knows about, with the transceiver it arrived on.
+#[derive(Debug)]
+struct RemoteTrack {
+    key: TrackKey,
+    track: MediaStreamTrack,
+    transceiver: RtcRtpTransceiver,
+}
+
+#[derive(Debug)]
+struct State {
+    registry: LocalRegistry,
+    grouping: RemoteGrouping,
+    ledger: Ledger<u32>,
+    remote_tracks: Vec<RemoteTrack>,
+    /// The `MediaStream` behind each current group.
+    streams: Vec<(GroupKey, MediaStream)>,
+    rules: Rules,
+}
+
+/// An event the core will dispatch once its borrow is released.
+enum Dispatch {
+    Added { stream: MediaStream, streamless: bool },
+    Removed { stream: MediaStream, streamless: bool },
+    /// `addtrack` / `removetrack` on a stream the core made (the browser fires these itself on its own streams).
+    TrackEvent { stream: MediaStream, kind: &'static str, track: MediaStreamTrack },
+}
+
+/// Which side of the books [`Core::snapshot`] is taken for.
+#[derive(Debug, Clone)]
+pub(crate) struct Snapshot {
+    pub(crate) transceivers: Vec<RtcRtpTransceiver>,
+    pub(crate) facts: Vec<TransceiverFacts>,
+    pub(crate) closed: bool,
+}
+
+/// The books kept on one connection. See the module docs.
+#[derive(Debug)]
+pub(crate) struct Core {
+    keys: Keys,
+    state: RefCell<State>,
+}
+
+impl Core {
+    pub(crate) fn new(policy: StreamlessPolicy) -> Core {
+        Core {
+            keys: Keys::new(),
+            state: RefCell::new(State {
+                registry: LocalRegistry::default(),
+                grouping: RemoteGrouping::new(policy),
+                ledger: Ledger::new(),
+                remote_tracks: Vec::new(),
+                streams: Vec::new(),
+                rules: crate::browser::rules(),
+            }),
+        }
+    }
+
+    // ----- local side -------------------------------------------------------------------------
+
+    /// Records the streams a sender was associated with by a successful call.
+    pub(crate) fn record_streams(&self, sender: &JsValue, streams: impl IntoIterator<Item = JsValue>) {
+        let ids: Vec<StreamId> = streams
+            .into_iter()
+            .filter_map(|s| s.dyn_into::<MediaStream>().ok())
+            .map(|s| StreamId(s.id()))
+            .collect();
+        let key = SenderKey(self.keys.of(sender));
+        self.state.borrow_mut().registry.set_streams(key, &ids);
+    }
+
+    /// The stream ids a sender of this connection was associated with, in order.
+    pub(crate) fn stream_ids_of(&self, sender: &JsValue) -> Vec<StreamId> {
+        match self.keys.peek(sender) {
+            Some(k) => self.state.borrow().registry.stream_ids_of(SenderKey(k)).to_vec(),
+            None => Vec::new(),
+        }
+    }
+
+    /// One record per local stream id: the senders associated with it, in order.
+    pub(crate) fn local_streams(&self, pc: &RtcPeerConnection) -> Vec<(StreamId, Vec<RtcRtpSender>)> {
+        let senders: Vec<RtcRtpSender> = pc.get_senders().iter().filter_map(|s| s.dyn_into().ok()).collect();
+        let keyed: Vec<(u32, &RtcRtpSender)> = senders.iter().map(|s| (self.keys.of(s), s)).collect();
+        let streams = self.state.borrow().registry.streams();
+        streams
+            .into_iter()
+            .map(|ls| {
+                let members = ls
+                    .senders
+                    .iter()
+                    .filter_map(|k| keyed.iter().find(|(key, _)| *key == k.0).map(|(_, s)| (*s).clone()))
+                    .collect();
+                (ls.id, members)
+            })
+            .filter(|(_, members): &(StreamId, Vec<RtcRtpSender>)| !members.is_empty())
+            .collect()
+    }
+
+    // ----- sender reuse -----------------------------------------------------------------------
+
+    /// Reads every transceiver into plain facts, refreshing the ledger on the way (so history is
+    /// kept even if an event was missed).
+    pub(crate) fn snapshot(&self, pc: &RtcPeerConnection) -> Snapshot {
+        let transceivers: Vec<RtcRtpTransceiver> =
+            pc.get_transceivers().iter().filter_map(|t| t.dyn_into().ok()).collect();
+        let closed = get_string(pc, "signalingState").as_deref() == Some("closed");
+        let mut st = self.state.borrow_mut();
+        let facts = transceivers
+            .iter()
+            .map(|t| {
+                let key = self.keys.of(t);
+                let current = direction_of(t, "currentDirection");
+                st.ledger.observe(key, current);
+                let direction = direction_of(t, "direction").unwrap_or(Direction::Inactive);
+                let stopped = current == Some(Direction::Stopped) || get(t, "stopped").as_bool() == Some(true);
+                let receiver_kind = get_string(&get(&get(t, "receiver"), "track"), "kind")
+                    .and_then(|k| k.parse::<TrackKind>().ok())
+                    .unwrap_or(TrackKind::Audio);
+                TransceiverFacts {
+                    kind: receiver_kind,
+                    sender_has_track: !get(&get(t, "sender"), "track").is_null(),
+                    stopped,
+                    stopping: !stopped && direction == Direction::Stopped,
+                    direction,
+                    current_direction: current,
+                    has_sent: st.ledger.has_sent(key),
+                    sent_direction: st.ledger.sent_direction(key),
+                }
+            })
+            .collect();
+        Snapshot { transceivers, facts, closed }
+    }
+
+    /// What `addTrack(track)` would do now.
+    pub(crate) fn predict(&self, pc: &RtcPeerConnection, track: &MediaStreamTrack) -> (Snapshot, Prediction) {
+        let snap = self.snapshot(pc);
+        let track_kind = track.kind().parse::<TrackKind>().unwrap_or(TrackKind::Audio);
+        let track_js: &JsValue = track.as_ref();
+        let already = snap.transceivers.iter().any(|t| &get(&get(t, "sender"), "track") == track_js);
+        let facts = AddTrackFacts {
+            closed: snap.closed,
+            track_kind,
+            track_already_added: already,
+            transceivers: &snap.facts,
+        };
+        let prediction = sender_reuse::predict(&facts, &self.state.borrow().rules);
+        (snap, prediction)
+    }
+
+    /// Whether the transceiver (or the sender's transceiver) has ever sent.
+    pub(crate) fn has_sent(&self, pc: &RtcPeerConnection, sender_or_transceiver: &JsValue) -> Option<bool> {
+        let snap = self.snapshot(pc);
+        let index = snap.transceivers.iter().position(|t| {
+            let t: &JsValue = t.as_ref();
+            t == sender_or_transceiver || &get(t, "sender") == sender_or_transceiver
+        })?;
+        snap.facts.get(index).map(|f| f.has_sent || f.current_direction.is_some_and(Direction::sends))
+    }
+
+    // ----- remote side ------------------------------------------------------------------------
+
+    pub(crate) fn policy(&self) -> StreamlessPolicy {
+        self.state.borrow().grouping.policy()
+    }
+
+    pub(crate) fn set_policy(&self, policy: StreamlessPolicy) {
+        self.state.borrow_mut().grouping.set_policy(policy);
+    }
+
+    /// The remote streams, in order of first arrival.
+    pub(crate) fn remote_streams(&self) -> Vec<(MediaStream, bool)> {
+        let st = self.state.borrow();
+        st.grouping
+            .groups()
+            .iter()
+            .filter_map(|g| {
+                st.streams.iter().find(|(k, _)| *k == g.key).map(|(_, s)| (s.clone(), g.key.is_streamless()))
+            })
+            .collect()
+    }
+
+    /// The native `track` event.
+    pub(crate) fn on_track(&self, target: &EventTarget, event: &Event) {
+        let track: MediaStreamTrack = match get(event, "track").dyn_into() {
+            Ok(t) => t,
+            Err(_) => return,
+        };
+        let transceiver: RtcRtpTransceiver = match get(event, "transceiver").dyn_into() {
+            Ok(t) => t,
+            Err(_) => return,
+        };
+        let event_streams: Vec<MediaStream> = get(event, "streams")
+            .dyn_into::<Array>()
+            .map(|a| a.iter().filter_map(|s| s.dyn_into().ok()).collect())
+            .unwrap_or_default();
+        let ids: Vec<StreamId> = event_streams.iter().map(|s| StreamId(s.id())).collect();
+        let key = TrackKey(self.keys.of(&track));
+
+        let dispatch = {
+            let mut st = self.state.borrow_mut();
+            if !st.remote_tracks.iter().any(|r| r.key == key) {
+                st.remote_tracks.push(RemoteTrack { key, track: track.clone(), transceiver });
+            }
+            let events = st.grouping.track_arrived(key, &ids);
+            apply_group_events(&mut st, events, |id| event_streams.iter().find(|s| s.id() == id.0).cloned())
+        };
+        self.dispatch(target, dispatch);
+    }
+
+    /// The native `signalingstatechange` event: a description was applied (or rolled back, or the
+    /// connection closed). Updates the sender history and removes remote tracks the far side no
+    /// longer sends.
+    pub(crate) fn on_signaling_state_change(&self, pc: &RtcPeerConnection) {
+        let snap = self.snapshot(pc);
+        let present: Vec<u32> = snap.transceivers.iter().map(|t| self.keys.of(t)).collect();
+        let sections = pc.remote_description().map(|d| sdp::media_sections(&d.sdp())).unwrap_or_default();
+        let dispatch = {
+            let mut st = self.state.borrow_mut();
+            st.ledger.retain(|k| present.contains(&k));
+            let gone: Vec<TrackKey> = st
+                .remote_tracks
+                .iter()
+                .filter(|r| {
+                    let t_key = self.keys.of(&r.transceiver);
+                    if !present.contains(&t_key) {
+                        return true; // rolled back away
+                    }
+                    if direction_of(&r.transceiver, "currentDirection") == Some(Direction::Stopped)
+                        || get_string(&r.track, "readyState").as_deref() == Some("ended")
+                    {
+                        return true;
+                    }
+                    match r.transceiver.mid() {
+                        Some(mid) => sdp::section_for_mid(&sections, &mid).is_some_and(|s| !s.sends()),
+                        None => false,
+                    }
+                })
+                .map(|r| r.key)
+                .collect();
+            let mut out = Vec::new();
+            for key in gone {
+                st.remote_tracks.retain(|r| r.key != key);
+                let events = st.grouping.track_removed(key);
+                out.extend(apply_group_events(&mut st, events, |_| None));
+            }
+            out
+        };
+        self.dispatch(pc, dispatch);
+    }
+
+    fn dispatch(&self, target: &EventTarget, dispatch: Vec<Dispatch>) {
+        for d in dispatch {
+            // A throwing listener is reported by the browser; it must not stop the others.
+            let _ = match d {
+                Dispatch::Added { stream, streamless } => fire_stream_event(target, "streamadded", &stream, streamless),
+                Dispatch::Removed { stream, streamless } => fire_stream_event(target, "streamremoved", &stream, streamless),
+                Dispatch::TrackEvent { stream, kind, track } => fire_track_event(&stream, kind, &track),
+            };
+        }
+    }
+}
+
+/// Maps the model's group events onto `MediaStream`s: native ones for msid groups, ones the core
+/// makes for streamless groups. Returns what to dispatch once the borrow is released.
+fn apply_group_events(
+    st: &mut State,
+    events: Vec<GroupEvent>,
+    native_stream: impl Fn(&StreamId) -> Option<MediaStream>,
+) -> Vec<Dispatch> {
+    let mut out = Vec::new();
+    let mut pending_added: Vec<(GroupKey, Dispatch)> = Vec::new();
+    for ev in events {
+        match ev {
+            GroupEvent::StreamAdded { group } => {
+                let stream = match &group {
+                    GroupKey::Stream(id) => native_stream(id),
+                    GroupKey::Shared | GroupKey::Track(_) => MediaStream::new().ok(),
+                };
+                if let Some(stream) = stream {
+                    st.streams.retain(|(k, _)| *k != group);
+                    st.streams.push((group.clone(), stream.clone()));
+                    pending_added.push((group.clone(), Dispatch::Added { stream, streamless: group.is_streamless() }));
+                }
+            }
+            GroupEvent::TrackJoined { group, track } => {
+                let Some(stream) = stream_of(st, &group) else { continue };
+                let fresh = pending_added.iter().any(|(k, _)| *k == group);
+                if group.is_streamless() {
+                    if let Some(t) = track_of(st, track) {
+                        stream.add_track(&t);
+                        if !fresh {
+                            out.push(Dispatch::TrackEvent { stream, kind: "addtrack", track: t });
+                        }
+                    }
+                }
+            }
+            GroupEvent::TrackLeft { group, track } => {
+                if !group.is_streamless() {
+                    continue; // the browser removes tracks from its own streams and fires removetrack
+                }
+                if let (Some(stream), Some(t)) = (stream_of(st, &group), track_of(st, track)) {
+                    stream.remove_track(&t);
+                    out.push(Dispatch::TrackEvent { stream, kind: "removetrack", track: t });
+                }
+            }
+            GroupEvent::StreamRemoved { group } => {
+                if let Some(i) = st.streams.iter().position(|(k, _)| *k == group) {
+                    let (_, stream) = st.streams.remove(i);
+                    out.push(Dispatch::Removed { stream, streamless: group.is_streamless() });
+                }
+            }
+        }
+    }
+    // `streamadded` goes out after the stream holds its first track(s).
+    let mut all: Vec<Dispatch> = pending_added.into_iter().map(|(_, d)| d).collect();
+    all.extend(out);
+    all
+}
+
+fn stream_of(st: &State, group: &GroupKey) -> Option<MediaStream> {
+    st.streams.iter().find(|(k, _)| k == group).map(|(_, s)| s.clone())
+}
+
+fn track_of(st: &State, key: TrackKey) -> Option<MediaStreamTrack> {
+    st.remote_tracks.iter().find(|r| r.key == key).map(|r| r.track.clone())
+}
+
+fn direction_of(transceiver: &JsValue, attribute: &str) -> Option<Direction> {
+    get_string(transceiver, attribute).and_then(|d| d.parse().ok())
+}
+
+fn fire_stream_event(target: &EventTarget, kind: &str, stream: &MediaStream, streamless: bool) -> Result<bool, JsValue> {
+    let event = Event::new(kind)?;
+    js_sys::Reflect::set(&event, &"stream".into(), stream)?;
+    js_sys::Reflect::set(&event, &"streamless".into(), &JsValue::from_bool(streamless))?;
+    target.dispatch_event(&event)
+}
+
+fn fire_track_event(stream: &MediaStream, kind: &str, track: &MediaStreamTrack) -> Result<bool, JsValue> {
+    let init = web_sys::MediaStreamTrackEventInit::new(track);
+    let event = web_sys::MediaStreamTrackEvent::new(kind, &init)?;
+    stream.dispatch_event(&event)
+}

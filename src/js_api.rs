@@ -1,0 +1,276 @@
+//! The JS face: what `js/rtc-peer.js` calls.
+//!
+//! In JS, `PeerConnection` is a subclass of the browser's `RTCPeerConnection` (see that file for
+//! why), so every member it does not override is the browser's own, at the browser's own speed.
+//! The members that keep books, and the members this library adds, forward here in one line each,
+//! handing over the connection (`this`) and the caller's `arguments` untouched.
+//!
+//! Errors: a native call's exception is rethrown as the very same object (same `name`, same
+//! `instanceof DOMException`); bad input to an added member throws a `TypeError` with a message in
+//! the browser's style. Nothing here panics on JS input.
+
+use crate::bindings::{apply_native, get, record, Native};
+use crate::core::Core;
+use crate::sender_reuse::{Outcome, Prediction};
+use crate::stream_grouping::StreamlessPolicy;
+use js_sys::{Array, Object};
+use wasm_bindgen::prelude::*;
+use web_sys::{EventTarget, MediaStream, MediaStreamTrack, RtcPeerConnection, RtcRtpTransceiver};
+
+fn type_error(member: &str, detail: &str) -> JsValue {
+    js_sys::TypeError::new(&format!("Failed to execute '{member}' on 'PeerConnection': {detail}")).into()
+}
+
+fn as_pc(pc: &JsValue) -> Result<&RtcPeerConnection, JsValue> {
+    pc.dyn_ref::<RtcPeerConnection>().ok_or_else(|| js_sys::TypeError::new("Illegal invocation").into())
+}
+
+fn arg(args: &Array, i: u32) -> JsValue {
+    if i < args.length() {
+        args.get(i)
+    } else {
+        JsValue::UNDEFINED
+    }
+}
+
+fn policy_from(value: &JsValue) -> Result<Option<StreamlessPolicy>, JsValue> {
+    if value.is_undefined() {
+        return Ok(None);
+    }
+    let text = value.as_string().unwrap_or_else(|| String::from(js_sys::JsString::from(value.clone())));
+    text.parse::<StreamlessPolicy>()
+        .map(Some)
+        .map_err(|_| js_sys::TypeError::new(&format!("The provided value '{text}' is not a valid enum value of type StreamlessPolicy.")).into())
+}
+
+/// The books of one JS `PeerConnection` (private to the JS class; not part of the public API).
+#[wasm_bindgen(js_name = PeerConnectionCore)]
+#[derive(Debug)]
+pub struct JsCore {
+    core: Core,
+}
+
+#[wasm_bindgen(js_class = PeerConnectionCore)]
+impl JsCore {
+    /// Reads `streamlessPolicy` from the configuration dictionary (the browser ignores the member).
+    #[wasm_bindgen(constructor)]
+    pub fn new(configuration: JsValue) -> Result<JsCore, JsValue> {
+        #[cfg(feature = "panic-hook")]
+        console_error_panic_hook::set_once();
+        let policy = if configuration.is_object() {
+            policy_from(&get(&configuration, "streamlessPolicy"))?
+        } else {
+            None
+        };
+        Ok(JsCore { core: Core::new(policy.unwrap_or_default()) })
+    }
+
+    /// `addTrack(track, ...streams)`: the native call, then the stream association is recorded.
+    #[wasm_bindgen(js_name = addTrack)]
+    pub fn add_track(&self, pc: &JsValue, args: &Array) -> Result<JsValue, JsValue> {
+        let sender = apply_native(Native::AddTrack, pc, args)?;
+        self.core.record_streams(&sender, args.iter().skip(1));
+        Ok(sender)
+    }
+
+    /// `addTransceiver(trackOrKind, init)`: the native call, then `init.streams` is recorded.
+    #[wasm_bindgen(js_name = addTransceiver)]
+    pub fn add_transceiver(&self, pc: &JsValue, args: &Array) -> Result<JsValue, JsValue> {
+        let transceiver = apply_native(Native::AddTransceiver, pc, args)?;
+        let streams = get(&arg(args, 1), "streams");
+        let streams: Vec<JsValue> = streams.dyn_into::<Array>().map(|a| a.iter().collect()).unwrap_or_default();
+        self.core.record_streams(&get(&transceiver, "sender"), streams);
+        Ok(transceiver)
+    }
+
+    /// `addTrackDetailed(track, ...streams)` → `{ sender, transceiver, reused, directionBefore, directionAfter }`.
+    #[wasm_bindgen(js_name = addTrackDetailed)]
+    pub fn add_track_detailed(&self, pc: &JsValue, args: &Array) -> Result<JsValue, JsValue> {
+        let rtc = as_pc(pc)?;
+        let before = self.core.snapshot(rtc);
+        let sender = self.add_track(pc, args)?;
+        let transceivers: Vec<RtcRtpTransceiver> =
+            rtc.get_transceivers().iter().filter_map(|t| t.dyn_into().ok()).collect();
+        let transceiver = transceivers.iter().find(|t| get(t, "sender") == sender).cloned();
+        let index_before = transceiver.as_ref().and_then(|t| before.transceivers.iter().position(|b| b == t));
+        let direction_before = index_before
+            .and_then(|i| before.facts.get(i))
+            .map(|f| JsValue::from_str(f.direction.as_str()))
+            .unwrap_or(JsValue::NULL);
+        let t_js: JsValue = transceiver.map(JsValue::from).unwrap_or(JsValue::NULL);
+        Ok(record(&[
+            ("sender", sender),
+            ("transceiver", t_js.clone()),
+            ("reused", JsValue::from_bool(index_before.is_some())),
+            ("directionBefore", direction_before),
+            ("directionAfter", get(&t_js, "direction")),
+        ])
+        .into())
+    }
+
+    /// `predictAddTrack(track)` → `{ reuse, candidates, throws }`.
+    #[wasm_bindgen(js_name = predictAddTrack)]
+    pub fn predict_add_track(&self, pc: &JsValue, track: &JsValue) -> Result<JsValue, JsValue> {
+        let rtc = as_pc(pc)?;
+        let track = track
+            .dyn_ref::<MediaStreamTrack>()
+            .ok_or_else(|| type_error("predictAddTrack", "parameter 1 is not of type 'MediaStreamTrack'."))?;
+        let (snap, prediction) = self.core.predict(rtc, track);
+        Ok(prediction_to_js(&snap.transceivers, &prediction).into())
+    }
+
+    /// `hasSent(senderOrTransceiver)`.
+    #[wasm_bindgen(js_name = hasSent)]
+    pub fn has_sent(&self, pc: &JsValue, target: &JsValue) -> Result<bool, JsValue> {
+        let rtc = as_pc(pc)?;
+        if !target.is_instance_of::<web_sys::RtcRtpSender>() && !target.is_instance_of::<RtcRtpTransceiver>() {
+            return Err(type_error("hasSent", "parameter 1 is not of type 'RTCRtpSender' or 'RTCRtpTransceiver'."));
+        }
+        self.core.has_sent(rtc, target).ok_or_else(|| {
+            web_sys::DomException::new_with_message_and_name(
+                "The sender or transceiver does not belong to this connection.",
+                "InvalidAccessError",
+            )
+            .map(JsValue::from)
+            .unwrap_or_else(|e| e)
+        })
+    }
+
+    /// `streamIdsOf(sender)` → the stream ids, in order.
+    #[wasm_bindgen(js_name = streamIdsOf)]
+    pub fn stream_ids_of(&self, sender: &JsValue) -> Result<Array, JsValue> {
+        if !sender.is_instance_of::<web_sys::RtcRtpSender>() {
+            return Err(type_error("streamIdsOf", "parameter 1 is not of type 'RTCRtpSender'."));
+        }
+        Ok(self.core.stream_ids_of(sender).into_iter().map(|id| JsValue::from_str(&id.0)).collect())
+    }
+
+    /// `setSenderStreams(sender, ...streams)`: `sender.setStreams(...streams)`, recorded.
+    #[wasm_bindgen(js_name = setSenderStreams)]
+    pub fn set_sender_streams(&self, sender: &JsValue, streams: &Array) -> Result<(), JsValue> {
+        if !sender.is_instance_of::<web_sys::RtcRtpSender>() {
+            return Err(type_error("setSenderStreams", "parameter 1 is not of type 'RTCRtpSender'."));
+        }
+        let set_streams: js_sys::Function = get(sender, "setStreams")
+            .dyn_into()
+            .map_err(|_| type_error("setSenderStreams", "this browser has no RTCRtpSender.setStreams."))?;
+        set_streams.apply(sender, streams)?;
+        self.core.record_streams(sender, streams.iter());
+        Ok(())
+    }
+
+    /// `localStreams()` → `[{ id, tracks, senders }]`.
+    #[wasm_bindgen(js_name = localStreams)]
+    pub fn local_streams(&self, pc: &JsValue) -> Result<Array, JsValue> {
+        let rtc = as_pc(pc)?;
+        Ok(self
+            .core
+            .local_streams(rtc)
+            .into_iter()
+            .map(|(id, senders)| {
+                let tracks: Array = senders.iter().filter_map(|s| s.track()).collect();
+                let senders: Array = senders.into_iter().collect();
+                JsValue::from(record(&[("id", JsValue::from_str(&id.0)), ("tracks", tracks.into()), ("senders", senders.into())]))
+            })
+            .collect())
+    }
+
+    /// `remoteStreams()` → the remote `MediaStream`s, in order of first arrival.
+    #[wasm_bindgen(js_name = remoteStreams)]
+    pub fn remote_streams(&self) -> Array {
+        self.core.remote_streams().into_iter().map(|(s, _)| JsValue::from(s)).collect()
+    }
+
+    /// `isStreamless(stream)`: whether a remote stream is a group made for streamless tracks.
+    #[wasm_bindgen(js_name = isStreamless)]
+    pub fn is_streamless(&self, stream: &JsValue) -> bool {
+        self.core.remote_streams().iter().any(|(s, streamless)| *streamless && JsValue::from(s.clone()) == *stream)
+    }
+
+    /// The streamless policy, `"shared"` or `"per-track"`.
+    #[wasm_bindgen(getter, js_name = streamlessPolicy)]
+    pub fn streamless_policy(&self) -> String {
+        self.core.policy().as_str().to_owned()
+    }
+
+    /// Sets the policy; like a WebIDL enum attribute, an invalid value is ignored.
+    #[wasm_bindgen(setter, js_name = streamlessPolicy)]
+    pub fn set_streamless_policy(&self, value: JsValue) {
+        if let Ok(Some(p)) = policy_from(&value) {
+            self.core.set_policy(p);
+        }
+    }
+
+    /// Listener body for the native `track` event.
+    #[wasm_bindgen(js_name = onTrack)]
+    pub fn on_track(&self, pc: &JsValue, event: &JsValue) {
+        if let (Some(target), Some(event)) = (pc.dyn_ref::<EventTarget>(), event.dyn_ref::<web_sys::Event>()) {
+            self.core.on_track(target, event);
+        }
+    }
+
+    /// Listener body for the native `signalingstatechange` event.
+    #[wasm_bindgen(js_name = onSignalingStateChange)]
+    pub fn on_signaling_state_change(&self, pc: &JsValue) {
+        if let Some(rtc) = pc.dyn_ref::<RtcPeerConnection>() {
+            self.core.on_signaling_state_change(rtc);
+        }
+    }
+}
+
+pub(crate) fn prediction_to_js(transceivers: &[RtcRtpTransceiver], p: &Prediction) -> Object {
+    let candidates: Array = p
+        .candidates
+        .iter()
+        .zip(transceivers)
+        .map(|(v, t)| {
+            JsValue::from(record(&[
+                ("transceiver", t.clone().into()),
+                ("reusable", JsValue::from_bool(v.reusable)),
+                ("reason", v.reason.as_ref().map(|r| JsValue::from_str(&r.to_string())).unwrap_or(JsValue::NULL)),
+                ("code", v.reason.as_ref().map(|r| JsValue::from_str(r.code())).unwrap_or(JsValue::NULL)),
+            ]))
+        })
+        .collect();
+    let (reuse, throws) = match &p.outcome {
+        Outcome::Reuse { index, .. } => (transceivers.get(*index).map(JsValue::from).unwrap_or(JsValue::NULL), JsValue::NULL),
+        Outcome::New => (JsValue::NULL, JsValue::NULL),
+        Outcome::Throws(name) => (JsValue::NULL, JsValue::from_str(name.as_str())),
+    };
+    record(&[("reuse", reuse), ("candidates", candidates.into()), ("throws", throws)])
+}
+
+/// Attaches a stream to a media element (`element.srcObject = stream`, with `autoplay`).
+///
+/// Safe to call repeatedly: assigning the stream the element already shows is a no-op, so playback
+/// does not restart. `stream` may be `null` to detach.
+#[wasm_bindgen(js_name = attachStream)]
+pub fn attach_stream(element: &JsValue, stream: &JsValue) -> Result<(), JsValue> {
+    let element = element
+        .dyn_ref::<web_sys::HtmlMediaElement>()
+        .ok_or_else(|| js_sys::TypeError::new("attachStream: parameter 1 is not of type 'HTMLMediaElement'."))?;
+    if stream.is_null() || stream.is_undefined() {
+        element.set_src_object(None);
+        return Ok(());
+    }
+    let stream = stream
+        .dyn_ref::<MediaStream>()
+        .ok_or_else(|| js_sys::TypeError::new("attachStream: parameter 2 is not of type 'MediaStream'."))?;
+    let current = get(element, "srcObject");
+    if current != JsValue::from(stream.clone()) {
+        element.set_src_object(Some(stream));
+    }
+    // Playback starts by itself when the element may autoplay; no promise is left to reject.
+    element.set_autoplay(true);
+    Ok(())
+}
+
+/// The JS class of the core, for test harnesses that build the `PeerConnection` class themselves
+/// (`definePeerConnection(coreClass())` from `js/peer-class.js`). Not part of the stable API.
+#[doc(hidden)]
+pub fn core_class() -> JsValue {
+    match JsCore::new(JsValue::UNDEFINED) {
+        Ok(core) => get(&JsValue::from(core), "constructor"),
+        Err(e) => e,
+    }
+}

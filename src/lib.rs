@@ -1,0 +1,62 @@
+//! # rtc-peer
+//!
+//! The browser's [`RTCPeerConnection`](https://developer.mozilla.org/docs/Web/API/RTCPeerConnection),
+//! for Rust and for JS, with the hard parts of sending media made typed and visible:
+//!
+//! 1. **Stream grouping** ([`stream_grouping`]): which tracks travel together. Remote tracks are
+//!    grouped into the right `MediaStream`s and announced once per stream
+//!    ([`PeerConnection::on_stream_added`]), not once per track.
+//! 2. **Streamless tracks**: a remote track that arrives with no stream is never dropped; it lands
+//!    in one shared inbound stream or in a stream of its own ([`StreamlessPolicy`]).
+//! 3. **Sender reuse** ([`sender_reuse`]): which transceiver `addTrack` will reuse and why
+//!    ([`PeerConnection::predict_add_track`]), including the history the browser does not expose
+//!    ([`PeerConnection::has_sent`]).
+//!
+//! The decisions are pure Rust over plain data (host-tested); the web-sys glue around them is thin.
+//! From JS, the npm package's `PeerConnection` is a subclass of the native `RTCPeerConnection`
+//! driving the same core (see `js/rtc-peer.js`).
+//!
+//! ```no_run
+//! use rtc_peer::{Configuration, PeerConnection, StreamlessPolicy};
+//!
+//! async fn answer_calls(offer: rtc_peer::SessionDescription) -> Result<(), rtc_peer::Error> {
+//!     let pc = PeerConnection::new(&Configuration {
+//!         streamless_policy: Some(StreamlessPolicy::Shared),
+//!         ..Default::default()
+//!     })?;
+//!     // Once per remote stream, with all its tracks; streamless tracks share one stream.
+//!     let _on_stream = pc.on_stream_added(|remote| {
+//!         web_sys::console::log_2(&"remote stream".into(), &remote.stream.id().into());
+//!     });
+//!     pc.set_remote_description(&offer).await?;
+//!     let answer = pc.create_answer().await?;
+//!     pc.set_local_description(Some(&answer)).await?;
+//!     // … send `answer` back over signaling; keep `pc` and `_on_stream` alive for the call.
+//!     Ok(())
+//! }
+//! ```
+#![deny(missing_docs, missing_debug_implementations)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
+
+mod bindings;
+pub mod browser;
+pub mod config;
+mod core;
+mod error;
+mod js_api;
+mod peer_connection;
+pub mod sdp;
+pub mod sender_reuse;
+pub mod stream_grouping;
+pub mod types;
+
+pub use config::{BundlePolicy, Configuration, IceCandidate, IceServer, IceTransportPolicy, SessionDescription, TransceiverInit};
+pub use error::{Error, ErrorKind, Result};
+pub use js_api::{attach_stream, core_class};
+pub use peer_connection::{
+    AddTrackOutcome, DescriptionSlot, LocalStream, PeerConnection, RemoteStream, ReusePrediction, ReuseVerdict, TransceiverFor,
+};
+pub use sender_reuse::Reason;
+pub use stream_grouping::StreamlessPolicy;
+pub use types::{ConnectionState, Direction, IceConnectionState, IceGatheringState, SdpType, SignalingState, StreamId, TrackKind};
+pub use gloo_events::EventListener;

@@ -1,0 +1,120 @@
+//! Just enough SDP reading to see, per media section, whether the far side sends and with which
+//! stream ids (`a=msid`). The browser applies a remote description without saying which remote
+//! tracks stopped being sent; the remote description says it, so the stream grouping reads it here.
+
+use crate::types::{Direction, StreamId};
+
+/// One `m=` section of a session description, as far as stream grouping needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MediaSection {
+    /// `a=mid`, if present.
+    pub mid: Option<String>,
+    /// The direction attribute, from the describing side's point of view (`sendrecv` when absent).
+    pub direction: Direction,
+    /// Whether the port is 0 (the section is rejected or stopped).
+    pub rejected: bool,
+    /// The stream ids of the `a=msid` lines, in order, without the `-` placeholder for "no stream".
+    pub stream_ids: Vec<StreamId>,
+}
+
+impl MediaSection {
+    /// Whether the side that wrote this section sends media on it.
+    pub fn sends(&self) -> bool {
+        !self.rejected && self.direction.sends()
+    }
+}
+
+/// Reads the media sections of an SDP blob. Unknown or malformed lines are skipped, never fatal.
+pub fn media_sections(sdp: &str) -> Vec<MediaSection> {
+    let mut sections = Vec::new();
+    let mut session_direction = Direction::SendRecv;
+    let mut current: Option<MediaSection> = None;
+    for line in sdp.lines() {
+        let line = line.trim_end_matches('\r');
+        if let Some(rest) = line.strip_prefix("m=") {
+            sections.extend(current.take());
+            let port = rest.split_whitespace().nth(1).unwrap_or("");
+            current = Some(MediaSection {
+                mid: None,
+                direction: session_direction,
+                rejected: port == "0",
+                stream_ids: Vec::new(),
+            });
+            continue;
+        }
+        let Some(attr) = line.strip_prefix("a=") else { continue };
+        let direction = match attr {
+            "sendrecv" => Some(Direction::SendRecv),
+            "sendonly" => Some(Direction::SendOnly),
+            "recvonly" => Some(Direction::RecvOnly),
+            "inactive" => Some(Direction::Inactive),
+            _ => None,
+        };
+        match (&mut current, direction) {
+            (None, Some(d)) => session_direction = d,
+            (Some(section), Some(d)) => section.direction = d,
+            (Some(section), None) => {
+                if let Some(mid) = attr.strip_prefix("mid:") {
+                    section.mid = Some(mid.trim().to_owned());
+                } else if let Some(msid) = attr.strip_prefix("msid:") {
+                    let id = msid.split_whitespace().next().unwrap_or("-");
+                    let id = StreamId::from(id);
+                    if id.as_str() != "-" && !section.stream_ids.contains(&id) {
+                        section.stream_ids.push(id);
+                    }
+                }
+            }
+            (None, None) => {}
+        }
+    }
+    sections.extend(current);
+    sections
+}
+
+/// The section with the given mid, if any.
+pub fn section_for_mid<'a>(sections: &'a [MediaSection], mid: &str) -> Option<&'a MediaSection> {
+    sections.iter().find(|s| s.mid.as_deref() == Some(mid))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OFFER: &str = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0 1 2\r\n\
+a=msid-semantic: WMS cam\r\n\
+m=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=mid:0\r\na=sendrecv\r\na=msid:cam a1\r\n\
+m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:1\r\na=sendonly\r\na=msid:cam v1\r\na=msid:screen v1\r\n\
+m=video 0 UDP/TLS/RTP/SAVPF 96\r\na=mid:2\r\na=sendrecv\r\na=msid:- v2\r\n";
+
+    #[test]
+    fn reads_mids_directions_and_stream_ids() {
+        let s = media_sections(OFFER);
+        assert_eq!(s.len(), 3);
+        assert_eq!(s[0].mid.as_deref(), Some("0"));
+        assert_eq!(s[0].direction, Direction::SendRecv);
+        assert_eq!(s[0].stream_ids, vec![StreamId::from("cam")]);
+        assert_eq!(s[1].direction, Direction::SendOnly);
+        assert_eq!(s[1].stream_ids, vec![StreamId::from("cam"), StreamId::from("screen")]);
+        assert!(s[2].rejected && !s[2].sends(), "port 0 never sends");
+        assert!(s[2].stream_ids.is_empty(), "`-` means no stream");
+    }
+
+    #[test]
+    fn session_level_direction_is_the_default_and_missing_msid_is_streamless() {
+        let sdp = "v=0\na=recvonly\nm=audio 9 RTP/AVP 0\na=mid:a\nm=video 9 RTP/AVP 96\na=mid:v\na=sendonly\n";
+        let s = media_sections(sdp);
+        assert_eq!(s[0].direction, Direction::RecvOnly);
+        assert!(!s[0].sends());
+        assert!(s[1].sends());
+        assert!(s[1].stream_ids.is_empty());
+        assert_eq!(section_for_mid(&s, "v").map(|x| x.direction), Some(Direction::SendOnly));
+        assert!(section_for_mid(&s, "zz").is_none());
+    }
+
+    #[test]
+    fn garbage_does_not_panic() {
+        for sdp in ["", "m=", "a=msid:", "m=audio\na=mid:\na=msid:   \n", "\u{0}\u{ffff}m= 0"] {
+            let _ = media_sections(sdp);
+        }
+    }
+}
