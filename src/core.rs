@@ -10,6 +10,9 @@
 //! The core holds no reference to the connection: every entry point is handed it. So the JS face,
 //! whose listeners live in JS, leaves nothing in wasm that would keep a connection alive.
 //!
+//! `Clone::clone` is spelled out for `MediaStream` and `MediaStreamTrack`: web-sys gives both an
+//! inherent `clone()` that is the JS `clone()`, which makes a new stream or track.
+//!
 //! Re-entrancy: `RefCell` borrows are released before any event is dispatched (a listener may
 //! call straight back into the core) and no borrow lives across an `await`.
 
@@ -229,7 +232,7 @@ impl Core {
             .groups()
             .iter()
             .filter_map(|g| {
-                st.streams.iter().find(|(k, _)| *k == g.key).map(|(_, s)| (s.clone(), g.key.is_streamless()))
+                st.streams.iter().find(|(k, _)| *k == g.key).map(|(_, s)| (Clone::clone(s), g.key.is_streamless()))
             })
             .collect()
     }
@@ -254,7 +257,7 @@ impl Core {
         let dispatch = {
             let mut st = self.state.borrow_mut();
             if !st.remote_tracks.iter().any(|r| r.key == key) {
-                st.remote_tracks.push(RemoteTrack { key, track: track.clone(), transceiver });
+                st.remote_tracks.push(RemoteTrack { key, track: Clone::clone(&track), transceiver });
             }
             let events = st.grouping.track_arrived(key, &ids);
             apply_group_events(&mut st, events, |id| event_streams.iter().find(|s| s.id() == id.0).cloned())
@@ -294,9 +297,10 @@ impl Core {
                 .collect();
             let mut out = Vec::new();
             for key in gone {
-                st.remote_tracks.retain(|r| r.key != key);
                 let events = st.grouping.track_removed(key);
                 out.extend(apply_group_events(&mut st, events, |_| None));
+                // After the events: a leaving track is still needed to take it out of its stream.
+                st.remote_tracks.retain(|r| r.key != key);
             }
             out
         };
@@ -333,7 +337,7 @@ fn apply_group_events(
                 };
                 if let Some(stream) = stream {
                     st.streams.retain(|(k, _)| *k != group);
-                    st.streams.push((group.clone(), stream.clone()));
+                    st.streams.push((group.clone(), Clone::clone(&stream)));
                     pending_added.push((group.clone(), Dispatch::Added { stream, streamless: group.is_streamless() }));
                 }
             }
@@ -373,11 +377,11 @@ fn apply_group_events(
 }
 
 fn stream_of(st: &State, group: &GroupKey) -> Option<MediaStream> {
-    st.streams.iter().find(|(k, _)| k == group).map(|(_, s)| s.clone())
+    st.streams.iter().find(|(k, _)| k == group).map(|(_, s)| Clone::clone(s))
 }
 
 fn track_of(st: &State, key: TrackKey) -> Option<MediaStreamTrack> {
-    st.remote_tracks.iter().find(|r| r.key == key).map(|r| r.track.clone())
+    st.remote_tracks.iter().find(|r| r.key == key).map(|r| Clone::clone(&r.track))
 }
 
 fn direction_of(transceiver: &JsValue, attribute: &str) -> Option<Direction> {

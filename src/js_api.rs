@@ -184,7 +184,7 @@ impl JsCore {
     /// `isStreamless(stream)`: whether a remote stream is a group made for streamless tracks.
     #[wasm_bindgen(js_name = isStreamless)]
     pub fn is_streamless(&self, stream: &JsValue) -> bool {
-        self.core.remote_streams().iter().any(|(s, streamless)| *streamless && JsValue::from(s.clone()) == *stream)
+        self.core.remote_streams().iter().any(|(s, streamless)| *streamless && AsRef::<JsValue>::as_ref(s) == stream)
     }
 
     /// The streamless policy, `"shared"` or `"per-track"`.
@@ -257,7 +257,7 @@ pub fn attach_stream(element: &JsValue, stream: &JsValue) -> Result<(), JsValue>
         .dyn_ref::<MediaStream>()
         .ok_or_else(|| js_sys::TypeError::new("attachStream: parameter 2 is not of type 'MediaStream'."))?;
     let current = get(element, "srcObject");
-    if current != JsValue::from(stream.clone()) {
+    if &current != AsRef::<JsValue>::as_ref(stream) {
         element.set_src_object(Some(stream));
     }
     // Playback starts by itself when the element may autoplay; no promise is left to reject.

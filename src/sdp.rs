@@ -11,16 +11,19 @@ pub struct MediaSection {
     pub mid: Option<String>,
     /// The direction attribute, from the describing side's point of view (`sendrecv` when absent).
     pub direction: Direction,
-    /// Whether the port is 0 (the section is rejected or stopped).
+    /// Whether the section is rejected or stopped: port 0 without `a=bundle-only` (a bundle-only
+    /// section also has port 0 but carries media over the bundle; Firefox offers them).
     pub rejected: bool,
     /// The stream ids of the `a=msid` lines, in order, without the `-` placeholder for "no stream".
     pub stream_ids: Vec<StreamId>,
+    /// Whether the section has `a=bundle-only`.
+    pub bundle_only: bool,
 }
 
 impl MediaSection {
     /// Whether the side that wrote this section sends media on it.
     pub fn sends(&self) -> bool {
-        !self.rejected && self.direction.sends()
+        (!self.rejected || self.bundle_only) && self.direction.sends()
     }
 }
 
@@ -39,6 +42,7 @@ pub fn media_sections(sdp: &str) -> Vec<MediaSection> {
                 direction: session_direction,
                 rejected: port == "0",
                 stream_ids: Vec::new(),
+                bundle_only: false,
             });
             continue;
         }
@@ -54,7 +58,9 @@ pub fn media_sections(sdp: &str) -> Vec<MediaSection> {
             (None, Some(d)) => session_direction = d,
             (Some(section), Some(d)) => section.direction = d,
             (Some(section), None) => {
-                if let Some(mid) = attr.strip_prefix("mid:") {
+                if attr == "bundle-only" {
+                    section.bundle_only = true;
+                } else if let Some(mid) = attr.strip_prefix("mid:") {
                     section.mid = Some(mid.trim().to_owned());
                 } else if let Some(msid) = attr.strip_prefix("msid:") {
                     let id = msid.split_whitespace().next().unwrap_or("-");
@@ -109,6 +115,16 @@ m=video 0 UDP/TLS/RTP/SAVPF 96\r\na=mid:2\r\na=sendrecv\r\na=msid:- v2\r\n";
         assert!(s[1].stream_ids.is_empty());
         assert_eq!(section_for_mid(&s, "v").map(|x| x.direction), Some(Direction::SendOnly));
         assert!(section_for_mid(&s, "zz").is_none());
+    }
+
+    #[test]
+    fn bundle_only_sections_with_port_zero_still_send() {
+        // Firefox's offers in the default `balanced` policy: later sections of a kind are bundle-only.
+        let sdp = "v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 109\r\na=mid:0\r\na=sendrecv\r\n\
+m=audio 0 UDP/TLS/RTP/SAVPF 109\r\na=bundle-only\r\na=mid:2\r\na=sendrecv\r\na=msid:{s1} {t}\r\n";
+        let s = media_sections(sdp);
+        assert!(s[1].bundle_only && s[1].sends());
+        assert_eq!(s[1].stream_ids, vec![StreamId::from("{s1}")]);
     }
 
     #[test]

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Every test, in order of speed: host (pure logic), Chrome, Firefox, then page tests against the
+# built package. Each part runs even if an earlier one failed; the exit code says if any failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}"
+export GECKODRIVER="${GECKODRIVER:-$(command -v geckodriver)}"
+export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-120}"
+
+failed=()
+passed=()
+part() {
+  local name=$1; shift
+  echo "=== $name: $*"
+  local start=$SECONDS
+  if "$@"; then passed+=("$name"); echo "=== $name: ok ($((SECONDS - start)) s)"
+  else failed+=("$name"); echo "=== $name: FAILED ($((SECONDS - start)) s)"; fi
+}
+
+part host cargo test --quiet
+part chrome env -u GECKODRIVER wasm-pack test --headless --chrome
+part firefox env -u CHROMEDRIVER wasm-pack test --headless --firefox
+if [ -d tests/page ]; then
+  part package bash scripts/build-pkg.sh
+  for t in tests/page/*.test.mjs; do
+    [ -e "$t" ] || continue
+    part "page:$(basename "$t" .test.mjs)" node --test "$t"
+  done
+fi
+
+echo
+echo "parts: ${#passed[@]} passed, ${#failed[@]} failed${failed:+ (${failed[*]})}"
+[ ${#failed[@]} -eq 0 ]
