@@ -1,7 +1,7 @@
 //! Which browser engine is running, so that reuse predictions follow the engine's actual rule
 //! where it departs from the spec (see the README's "Browser departures" section).
 
-use crate::sender_reuse::Rules;
+use crate::sender_reuse::{Rules, ThrowName};
 
 /// A browser engine family.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,9 +30,17 @@ impl Engine {
         }
     }
 
-    /// The sender-reuse rules this engine actually applies.
+    /// The sender-reuse rules this engine actually applies (each departure is measured by the
+    /// differential test in tests/reuse.rs and listed in the README).
     pub fn rules(self) -> Rules {
-        Rules::SPEC
+        match self {
+            // libwebrtc's FindFirstTransceiverForAddedTrack skips only *stopped* transceivers, and
+            // Blink then refuses a stopping one: "The existing transceiver is stopping."
+            Engine::Chromium => Rules { stopping_blocks_reuse: false, stopping_throws: Some(ThrowName::InvalidAccessError) },
+            // Gecko reuses a stopping transceiver; its direction stays "stopped".
+            Engine::Gecko => Rules { stopping_blocks_reuse: false, stopping_throws: None },
+            Engine::WebKit | Engine::Other => Rules::SPEC,
+        }
     }
 }
 

@@ -170,7 +170,9 @@ impl Core {
                 let current = direction_of(t, "currentDirection");
                 st.ledger.observe(key, current);
                 let direction = direction_of(t, "direction").unwrap_or(Direction::Inactive);
-                let stopped = current == Some(Direction::Stopped) || get(t, "stopped").as_bool() == Some(true);
+                // Only the spec's signals: Chromium's legacy `stopped` attribute is already true while
+                // the transceiver is merely stopping.
+                let stopped = current == Some(Direction::Stopped);
                 let receiver_kind = get_string(&get(&get(t, "receiver"), "track"), "kind")
                     .and_then(|k| k.parse::<TrackKind>().ok())
                     .unwrap_or(TrackKind::Audio);

@@ -94,14 +94,16 @@ pub struct Rules {
     /// \[true\] A stopping transceiver (`stop()` called, not yet negotiated) is not reusable.
     /// When false the browser treats it as reusable (if the other conditions hold).
     pub stopping_blocks_reuse: bool,
-    /// \[false\] When true, picking a stopping transceiver for reuse makes `addTrack` throw
-    /// `InvalidStateError` instead. Only meaningful when `stopping_blocks_reuse` is false.
-    pub stopping_throws: bool,
+    /// \[None\] When set, a stopping transceiver that passes the other conditions (checked
+    /// first, has-sent included) is still *picked*, and `addTrack` throws this exception instead
+    /// of reusing it — Chromium's behaviour ("The existing transceiver is stopping.").
+    /// Only meaningful when `stopping_blocks_reuse` is false.
+    pub stopping_throws: Option<ThrowName>,
 }
 
 impl Rules {
     /// The rule as the spec writes it.
-    pub const SPEC: Rules = Rules { stopping_blocks_reuse: true, stopping_throws: false };
+    pub const SPEC: Rules = Rules { stopping_blocks_reuse: true, stopping_throws: None };
 }
 
 impl Default for Rules {
@@ -132,6 +134,15 @@ pub enum Reason {
         /// The sending `currentDirection` that was recorded.
         current_direction: Direction,
     },
+    /// A browser departure, on a transceiver that *is* reusable: it is stopping, yet the browser
+    /// reuses it, and its direction stays `stopped` (Firefox; [`Rules::stopping_blocks_reuse`] false).
+    StoppingReused,
+    /// A browser departure: the transceiver is stopping, yet the browser picks it for reuse and
+    /// `addTrack` throws (see [`Rules::stopping_throws`]).
+    StoppingPicked {
+        /// The exception `addTrack` throws.
+        throws: ThrowName,
+    },
 }
 
 impl Reason {
@@ -144,6 +155,8 @@ impl Reason {
             Reason::Stopped => "stopped",
             Reason::Stopping => "stopping",
             Reason::HasSent { .. } => "has-sent",
+            Reason::StoppingPicked { .. } => "stopping-picked",
+            Reason::StoppingReused => "stopping-reused",
         }
     }
 }
@@ -160,6 +173,13 @@ impl fmt::Display for Reason {
             Reason::HasSent { current_direction } => {
                 write!(f, "has sent before (currentDirection was {current_direction})")
             }
+            Reason::StoppingReused => f.write_str(
+                "stopping; this browser still reuses it and its direction stays stopped (departs from the spec)",
+            ),
+            Reason::StoppingPicked { throws } => write!(
+                f,
+                "stopping; this browser still picks it and addTrack throws {throws} (departs from the spec)"
+            ),
         }
     }
 }
@@ -169,14 +189,20 @@ impl fmt::Display for Reason {
 pub struct Verdict {
     /// Whether `addTrack` may reuse this transceiver.
     pub reusable: bool,
-    /// The first failed condition; `None` exactly when `reusable`.
+    /// The first failed condition when not reusable; when reusable, `None`, or the browser
+    /// departure that makes it reusable ([`Reason::StoppingReused`]).
     pub reason: Option<Reason>,
 }
 
 impl Verdict {
-    fn from_failure(reason: Option<Reason>) -> Verdict {
-        Verdict { reusable: reason.is_none(), reason }
+    fn new(failure: Option<Reason>, note: Option<Reason>) -> Verdict {
+        Verdict { reusable: failure.is_none(), reason: failure.or(note) }
     }
+}
+
+/// On a reusable transceiver: the departure that made it so, if any.
+fn departure_note(t: &TransceiverFacts, rules: &Rules) -> Option<Reason> {
+    (t.stopping && !rules.stopping_blocks_reuse && rules.stopping_throws.is_none()).then_some(Reason::StoppingReused)
 }
 
 /// The name of the `DOMException` `addTrack` throws.
@@ -261,13 +287,10 @@ fn first_failure(t: &TransceiverFacts, track: TrackKind, rules: &Rules) -> Optio
     if t.sender_has_sent() {
         return Some(Reason::HasSent { current_direction: t.reported_sent_direction() });
     }
-    None
-}
-
-/// Whether picking `t` for reuse makes the call throw instead.
-fn throw_on_pick(t: &TransceiverFacts, rules: &Rules) -> Option<ThrowName> {
-    if t.stopping && rules.stopping_throws {
-        return Some(ThrowName::InvalidStateError);
+    if t.stopping {
+        if let Some(throws) = rules.stopping_throws {
+            return Some(Reason::StoppingPicked { throws });
+        }
     }
     None
 }
@@ -278,7 +301,7 @@ pub fn predict(facts: &AddTrackFacts<'_>, rules: &Rules) -> Prediction {
     let candidates: Vec<Verdict> = facts
         .transceivers
         .iter()
-        .map(|t| Verdict::from_failure(first_failure(t, facts.track_kind, rules)))
+        .map(|t| Verdict::new(first_failure(t, facts.track_kind, rules), departure_note(t, rules)))
         .collect();
 
     let outcome = if facts.closed {
@@ -286,17 +309,20 @@ pub fn predict(facts: &AddTrackFacts<'_>, rules: &Rules) -> Prediction {
     } else if facts.track_already_added {
         Outcome::Throws(ThrowName::InvalidAccessError)
     } else {
-        let picked =
-            facts.transceivers.iter().zip(&candidates).enumerate().find(|(_, (_, v))| v.reusable);
+        // The browser picks the first transceiver that passes; under a departure rule that may
+        // be one it then refuses, throwing.
+        let picked = facts.transceivers.iter().zip(&candidates).enumerate().find(|(_, (_, v))| {
+            v.reusable || matches!(v.reason, Some(Reason::StoppingPicked { .. }))
+        });
         match picked {
             None => Outcome::New,
-            Some((index, (t, _))) => match throw_on_pick(t, rules) {
-                Some(name) => Outcome::Throws(name),
-                None => Outcome::Reuse {
-                    index,
-                    direction_before: t.direction,
-                    direction_after: t.direction.with_send(),
-                },
+            Some((_, (_, Verdict { reason: Some(Reason::StoppingPicked { throws }), .. }))) => {
+                Outcome::Throws(*throws)
+            }
+            Some((index, (t, _))) => Outcome::Reuse {
+                index,
+                direction_before: t.direction,
+                direction_after: t.direction.with_send(),
             },
         }
     };
@@ -422,7 +448,7 @@ mod tests {
     #[test]
     fn rules_default_is_spec() {
         assert_eq!(Rules::default(), Rules::SPEC);
-        assert_eq!(Rules::SPEC, Rules { stopping_blocks_reuse: true, stopping_throws: false });
+        assert_eq!(Rules::SPEC, Rules { stopping_blocks_reuse: true, stopping_throws: None });
         let parsed: Rules = serde_json::from_str("{}").unwrap();
         assert_eq!(parsed, Rules::SPEC, "missing flags take their spec value");
     }
@@ -528,13 +554,32 @@ mod tests {
         assert_eq!(p.reuse_index(), Some(0));
         assert!(p.candidates[0].reusable);
 
-        let throwing = Rules { stopping_blocks_reuse: false, stopping_throws: true };
-        let p = predict(&add(Audio, &ts), &throwing);
-        assert_eq!(p.outcome, Outcome::Throws(ThrowName::InvalidStateError));
+        // Chromium: picked anyway, and addTrack throws; the verdict names the departure.
+        let chromium = Rules { stopping_blocks_reuse: false, stopping_throws: Some(ThrowName::InvalidAccessError) };
+        let p = predict(&add(Audio, &ts), &chromium);
+        assert_eq!(p.outcome, Outcome::Throws(ThrowName::InvalidAccessError));
         assert_eq!(p.reuse_index(), None);
+        assert_eq!(p.candidates[0].reason.map(|r| r.code()), Some("stopping-picked"));
+        assert_eq!(
+            reason_text(&p, 0),
+            "stopping; this browser still picks it and addTrack throws InvalidAccessError (departs from the spec)"
+        );
+
+        // Firefox: reused, direction stays stopped; the verdict notes the departure.
+        let firefox = Rules { stopping_blocks_reuse: false, stopping_throws: None };
+        let p = predict(&add(Audio, &ts), &firefox);
+        assert_eq!(p.reuse_index(), Some(0));
+        assert_eq!(p.candidates[0], Verdict { reusable: true, reason: Some(Reason::StoppingReused) });
+        assert!(matches!(p.outcome, Outcome::Reuse { direction_after: Direction::Stopped, .. }));
+
+        // A stopping transceiver that has sent is skipped, not picked: has-sent is checked first.
+        let sent = [TransceiverFacts { has_sent: true, ..ts[0] }];
+        let p = predict(&add(Audio, &sent), &chromium);
+        assert_eq!(p.outcome, Outcome::New);
+        assert_eq!(p.candidates[0].reason.map(|r| r.code()), Some("has-sent"));
 
         // stopping_throws alone changes nothing: stopping transceivers are never picked.
-        let p = predict(&add(Audio, &ts), &Rules { stopping_throws: true, ..Rules::SPEC });
+        let p = predict(&add(Audio, &ts), &Rules { stopping_throws: Some(ThrowName::InvalidAccessError), ..Rules::SPEC });
         assert_eq!(p, spec);
     }
 
@@ -677,9 +722,13 @@ mod tests {
     }
 
     fn rules() -> impl Strategy<Value = Rules> {
-        any::<(bool, bool)>().prop_map(|(stopping_blocks_reuse, stopping_throws)| Rules {
+        any::<(bool, u8)>().prop_map(|(stopping_blocks_reuse, t)| Rules {
             stopping_blocks_reuse,
-            stopping_throws,
+            stopping_throws: match t % 3 {
+                0 => None,
+                1 => Some(ThrowName::InvalidStateError),
+                _ => Some(ThrowName::InvalidAccessError),
+            },
         })
     }
 
@@ -709,6 +758,10 @@ mod tests {
                 Some("stopping")
             } else if !d {
                 Some("has-sent")
+            } else if t.stopping && rules.stopping_throws.is_some() {
+                Some("stopping-picked")
+            } else if t.stopping && !rules.stopping_blocks_reuse {
+                Some("stopping-reused")
             } else {
                 None
             };
@@ -716,7 +769,7 @@ mod tests {
         }
         let mut first = None;
         for (i, c) in codes.iter().enumerate() {
-            if c.is_none() {
+            if c.is_none() || *c == Some("stopping-picked") || *c == Some("stopping-reused") {
                 first = Some(i);
                 break;
             }
@@ -727,7 +780,7 @@ mod tests {
             Some("InvalidAccessError")
         } else {
             match first {
-                Some(i) if ts[i].stopping && rules.stopping_throws => Some("InvalidStateError"),
+                Some(i) if codes[i] == Some("stopping-picked") => rules.stopping_throws.map(|n| n.as_str()),
                 _ => None,
             }
         };
@@ -750,7 +803,7 @@ mod tests {
 
             prop_assert_eq!(p.candidates.len(), ts.len());
             for v in &p.candidates {
-                prop_assert_eq!(v.reusable, v.reason.is_none());
+                prop_assert_eq!(v.reusable, v.reason.is_none() || v.reason == Some(Reason::StoppingReused));
             }
             let got_codes: Vec<Option<&str>> = p.candidates.iter().map(|v| v.reason.map(|r| r.code())).collect();
             prop_assert_eq!(got_codes, codes);
