@@ -19,6 +19,7 @@ export function definePeerConnection(Core) {
     }
 
     addTrack(track, ...streams) { return this.#core.addTrack(this, arguments); }
+    close() { return this.#core.close(this, arguments); }
     addTransceiver(trackOrKind) { return this.#core.addTransceiver(this, arguments); }
 
     /** addTrack, reporting `{ sender, transceiver, reused, directionBefore, directionAfter }`. */

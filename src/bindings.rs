@@ -86,17 +86,62 @@ pub(crate) fn native(pc: &RtcPeerConnection) -> &NativePc {
     pc.unchecked_ref()
 }
 
+// One import for every type check: wasm-bindgen's `dyn_into` imports a shim per type (ten here),
+// each with a long hashed name in both the wasm and the JS glue — a measurable part of the size
+// budget. Checks by global constructor name; a missing constructor (no WebRTC) is simply "no".
+#[wasm_bindgen(inline_js = "const N = ['MediaStream', 'MediaStreamTrack', 'RTCRtpTransceiver', 'RTCRtpSender', \
+    'RTCPeerConnection', 'EventTarget', 'Event', 'HTMLMediaElement'];\n\
+    export function isA(v, i) { const k = globalThis[N[i]]; return typeof k === 'function' && v instanceof k; }")]
+extern "C" {
+    #[wasm_bindgen(js_name = isA)]
+    fn is_a(value: &JsValue, type_index: u32) -> bool;
+}
+
+/// The browser types the glue checks for, in the order of the list in `isA`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Web {
+    MediaStream = 0,
+    Track = 1,
+    Transceiver = 2,
+    Sender = 3,
+    PeerConnection = 4,
+    EventTarget = 5,
+    Event = 6,
+    MediaElement = 7,
+}
+
+/// `value instanceof <type>`.
+pub(crate) fn is(value: &JsValue, t: Web) -> bool {
+    is_a(value, t as u32)
+}
+
+/// `value` as `T` if it is an instance of `t` (which must be `T`'s JS class).
+pub(crate) fn cast<T: JsCast>(value: JsValue, t: Web) -> Option<T> {
+    is(&value, t).then(|| value.unchecked_into())
+}
+
+/// `value` as `&T` if it is an instance of `t` (which must be `T`'s JS class).
+pub(crate) fn cast_ref<T: JsCast>(value: &JsValue, t: Web) -> Option<&T> {
+    is(value, t).then(|| value.unchecked_ref())
+}
+
+/// The items of a browser-returned array, trusted to be of type `T` (e.g. `getTransceivers()`).
+pub(crate) fn items<T: JsCast>(array: &Array) -> Vec<T> {
+    array.iter().map(JsCast::unchecked_into).collect()
+}
+
 /// The native members the JS face overrides and so must reach through the prototype.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Native {
     AddTrack = 0,
     AddTransceiver = 1,
+    Close = 2,
 }
 
-const NATIVE_NAMES: [&str; 2] = ["addTrack", "addTransceiver"];
+const NATIVE_NAMES: [&str; 3] = ["addTrack", "addTransceiver", "close"];
 
 thread_local! {
-    static NATIVE_FNS: RefCell<[Option<Function>; 2]> = const { RefCell::new([None, None]) };
+    static NATIVE_FNS: RefCell<[Option<Function>; 3]> = const { RefCell::new([None, None, None]) };
 }
 
 /// `RTCPeerConnection.prototype[name].apply(this, args)`: the native member, never an override of

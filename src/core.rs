@@ -16,7 +16,7 @@
 //! Re-entrancy: `RefCell` borrows are released before any event is dispatched (a listener may
 //! call straight back into the core) and no borrow lives across an `await`.
 
-use crate::bindings::{get, get_string};
+use crate::bindings::{cast, get, get_string, items, Web};
 use crate::sdp;
 use crate::sender_reuse::{self, AddTrackFacts, Ledger, Prediction, Rules, TransceiverFacts};
 use crate::stream_grouping::{GroupEvent, GroupKey, LocalRegistry, RemoteGrouping, SenderKey, StreamlessPolicy, TrackKey};
@@ -28,32 +28,38 @@ use web_sys::{
     Event, EventTarget, MediaStream, MediaStreamTrack, RtcPeerConnection, RtcRtpSender, RtcRtpTransceiver,
 };
 
-/// Small integer keys for browser objects, by identity (a `WeakMap`, so keys never keep objects alive).
+/// Small integer keys for browser objects, by identity: one `WeakMap` for the whole module, so a
+/// connection's books hold no JS object of their own (each would be a slot in wasm's externref
+/// table until the core is finalized) and keys never keep objects alive.
 #[derive(Debug)]
-struct Keys {
-    map: WeakMap,
-    next: Cell<u32>,
+struct Keys;
+
+thread_local! {
+    static KEY_MAP: (WeakMap, Cell<u32>) = (WeakMap::new(), Cell::new(1));
 }
 
 impl Keys {
-    fn new() -> Keys {
-        Keys { map: WeakMap::new(), next: Cell::new(1) }
-    }
-
     fn of(&self, object: &JsValue) -> u32 {
-        let Some(obj) = object.dyn_ref::<js_sys::Object>() else { return 0 };
-        if let Some(k) = self.map.get(obj).as_f64() {
-            return k as u32;
+        if !object.is_object() && !object.is_function() {
+            return 0;
         }
-        let k = self.next.get();
-        self.next.set(k.wrapping_add(1).max(1));
-        self.map.set(obj, &JsValue::from(k));
-        k
+        let obj: &js_sys::Object = object.unchecked_ref();
+        KEY_MAP.with(|(map, next)| {
+            if let Some(k) = map.get(obj).as_f64() {
+                return k as u32;
+            }
+            let k = next.get();
+            next.set(k.wrapping_add(1).max(1));
+            map.set(obj, &JsValue::from(k));
+            k
+        })
     }
 
     fn peek(&self, object: &JsValue) -> Option<u32> {
-        let obj = object.dyn_ref::<js_sys::Object>()?;
-        self.map.get(obj).as_f64().map(|k| k as u32)
+        if !object.is_object() && !object.is_function() {
+            return None;
+        }
+        KEY_MAP.with(|(map, _)| map.get(object.unchecked_ref()).as_f64().map(|k| k as u32))
     }
 }
 
@@ -102,7 +108,7 @@ pub(crate) struct Core {
 impl Core {
     pub(crate) fn new(policy: StreamlessPolicy) -> Core {
         Core {
-            keys: Keys::new(),
+            keys: Keys,
             state: RefCell::new(State {
                 registry: LocalRegistry::default(),
                 grouping: RemoteGrouping::new(policy),
@@ -120,8 +126,8 @@ impl Core {
     pub(crate) fn record_streams(&self, sender: &JsValue, streams: impl IntoIterator<Item = JsValue>) {
         let ids: Vec<StreamId> = streams
             .into_iter()
-            .filter_map(|s| s.dyn_into::<MediaStream>().ok())
-            .map(|s| StreamId(s.id()))
+            .filter(|s| crate::bindings::is(s, Web::MediaStream))
+            .map(|s| StreamId(get_string(&s, "id").unwrap_or_default()))
             .collect();
         let key = SenderKey(self.keys.of(sender));
         self.state.borrow_mut().registry.set_streams(key, &ids);
@@ -137,7 +143,7 @@ impl Core {
 
     /// One record per local stream id: the senders associated with it, in order.
     pub(crate) fn local_streams(&self, pc: &RtcPeerConnection) -> Vec<(StreamId, Vec<RtcRtpSender>)> {
-        let senders: Vec<RtcRtpSender> = pc.get_senders().iter().filter_map(|s| s.dyn_into().ok()).collect();
+        let senders: Vec<RtcRtpSender> = items(&pc.get_senders());
         let keyed: Vec<(u32, &RtcRtpSender)> = senders.iter().map(|s| (self.keys.of(s), s)).collect();
         let streams = self.state.borrow().registry.streams();
         streams
@@ -159,8 +165,7 @@ impl Core {
     /// Reads every transceiver into plain facts, refreshing the ledger on the way (so history is
     /// kept even if an event was missed).
     pub(crate) fn snapshot(&self, pc: &RtcPeerConnection) -> Snapshot {
-        let transceivers: Vec<RtcRtpTransceiver> =
-            pc.get_transceivers().iter().filter_map(|t| t.dyn_into().ok()).collect();
+        let transceivers: Vec<RtcRtpTransceiver> = items(&pc.get_transceivers());
         let closed = get_string(pc, "signalingState").as_deref() == Some("closed");
         let mut st = self.state.borrow_mut();
         let facts = transceivers
@@ -194,7 +199,7 @@ impl Core {
     /// What `addTrack(track)` would do now.
     pub(crate) fn predict(&self, pc: &RtcPeerConnection, track: &MediaStreamTrack) -> (Snapshot, Prediction) {
         let snap = self.snapshot(pc);
-        let track_kind = track.kind().parse::<TrackKind>().unwrap_or(TrackKind::Audio);
+        let track_kind = get_string(track, "kind").and_then(|k| k.parse::<TrackKind>().ok()).unwrap_or(TrackKind::Audio);
         let track_js: &JsValue = track.as_ref();
         let already = snap.transceivers.iter().any(|t| &get(&get(t, "sender"), "track") == track_js);
         let facts = AddTrackFacts {
@@ -241,19 +246,13 @@ impl Core {
 
     /// The native `track` event.
     pub(crate) fn on_track(&self, target: &EventTarget, event: &Event) {
-        let track: MediaStreamTrack = match get(event, "track").dyn_into() {
-            Ok(t) => t,
-            Err(_) => return,
-        };
-        let transceiver: RtcRtpTransceiver = match get(event, "transceiver").dyn_into() {
-            Ok(t) => t,
-            Err(_) => return,
-        };
+        let Some(track) = cast::<MediaStreamTrack>(get(event, "track"), Web::Track) else { return };
+        let Some(transceiver) = cast::<RtcRtpTransceiver>(get(event, "transceiver"), Web::Transceiver) else { return };
         let event_streams: Vec<MediaStream> = get(event, "streams")
             .dyn_into::<Array>()
-            .map(|a| a.iter().filter_map(|s| s.dyn_into().ok()).collect())
+            .map(|a| a.iter().filter_map(|s| cast(s, Web::MediaStream)).collect())
             .unwrap_or_default();
-        let ids: Vec<StreamId> = event_streams.iter().map(|s| StreamId(s.id())).collect();
+        let ids: Vec<StreamId> = event_streams.iter().map(|s| StreamId(get_string(s, "id").unwrap_or_default())).collect();
         let key = TrackKey(self.keys.of(&track));
 
         let dispatch = {
@@ -262,7 +261,9 @@ impl Core {
                 st.remote_tracks.push(RemoteTrack { key, track: Clone::clone(&track), transceiver });
             }
             let events = st.grouping.track_arrived(key, &ids);
-            apply_group_events(&mut st, events, |id| event_streams.iter().find(|s| s.id() == id.0).cloned())
+            apply_group_events(&mut st, events, |id| {
+                event_streams.iter().zip(&ids).find(|(_, sid)| *sid == id).map(|(s, _)| Clone::clone(s))
+            })
         };
         self.dispatch(target, dispatch);
     }
@@ -273,7 +274,7 @@ impl Core {
     pub(crate) fn on_signaling_state_change(&self, pc: &RtcPeerConnection) {
         let snap = self.snapshot(pc);
         let present: Vec<u32> = snap.transceivers.iter().map(|t| self.keys.of(t)).collect();
-        let sections = pc.remote_description().map(|d| sdp::media_sections(&d.sdp())).unwrap_or_default();
+        let sections = get_string(&get(pc, "remoteDescription"), "sdp").map(|s| sdp::media_sections(&s)).unwrap_or_default();
         let dispatch = {
             let mut st = self.state.borrow_mut();
             st.ledger.retain(|k| present.contains(&k));
@@ -290,7 +291,7 @@ impl Core {
                     {
                         return true;
                     }
-                    match r.transceiver.mid() {
+                    match get_string(&r.transceiver, "mid") {
                         Some(mid) => sdp::section_for_mid(&sections, &mid).is_some_and(|s| !s.sends()),
                         None => false,
                     }
@@ -307,6 +308,18 @@ impl Core {
             out
         };
         self.dispatch(pc, dispatch);
+    }
+
+    /// After `close()`: drops every browser object the books hold (remote tracks, their
+    /// transceivers, the remote streams). Held in wasm's externref table, they would keep the
+    /// closed connection reachable (a transceiver refers to its connection) and so never
+    /// collected. `close()` fires no event, so the faces call this themselves. Plain-data
+    /// history (the ledger, stream ids) is kept: it stays true after close.
+    pub(crate) fn release(&self) {
+        let mut st = self.state.borrow_mut();
+        st.remote_tracks = Vec::new();
+        st.streams = Vec::new();
+        st.grouping = RemoteGrouping::new(st.grouping.policy());
     }
 
     fn dispatch(&self, target: &EventTarget, dispatch: Vec<Dispatch>) {

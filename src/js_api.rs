@@ -9,7 +9,7 @@
 //! `instanceof DOMException`); bad input to an added member throws a `TypeError` with a message in
 //! the browser's style. Nothing here panics on JS input.
 
-use crate::bindings::{apply_native, get, record, Native};
+use crate::bindings::{apply_native, cast_ref, get, is, items, record, Native, Web};
 use crate::core::Core;
 use crate::sender_reuse::{Outcome, Prediction};
 use crate::stream_grouping::StreamlessPolicy;
@@ -18,11 +18,12 @@ use wasm_bindgen::prelude::*;
 use web_sys::{EventTarget, MediaStream, MediaStreamTrack, RtcPeerConnection, RtcRtpTransceiver};
 
 fn type_error(member: &str, detail: &str) -> JsValue {
-    js_sys::TypeError::new(&format!("Failed to execute '{member}' on 'PeerConnection': {detail}")).into()
+    // Concatenation, not format!: keeps core::fmt out of the wasm (see the size budget).
+    js_sys::TypeError::new(&["Failed to execute '", member, "' on 'PeerConnection': ", detail].concat()).into()
 }
 
 fn as_pc(pc: &JsValue) -> Result<&RtcPeerConnection, JsValue> {
-    pc.dyn_ref::<RtcPeerConnection>().ok_or_else(|| js_sys::TypeError::new("Illegal invocation").into())
+    cast_ref::<RtcPeerConnection>(pc, Web::PeerConnection).ok_or_else(|| js_sys::TypeError::new("Illegal invocation").into())
 }
 
 fn arg(args: &Array, i: u32) -> JsValue {
@@ -37,10 +38,13 @@ fn policy_from(value: &JsValue) -> Result<Option<StreamlessPolicy>, JsValue> {
     if value.is_undefined() {
         return Ok(None);
     }
-    let text = value.as_string().unwrap_or_else(|| String::from(js_sys::JsString::from(value.clone())));
-    text.parse::<StreamlessPolicy>()
-        .map(Some)
-        .map_err(|_| js_sys::TypeError::new(&format!("The provided value '{text}' is not a valid enum value of type StreamlessPolicy.")).into())
+    // WebIDL would ToString a non-string; no non-string converts to a valid value, so any is invalid.
+    let text = value.as_string();
+    text.as_deref().and_then(|t| t.parse::<StreamlessPolicy>().ok()).map(Some).ok_or_else(|| {
+        let shown = text.as_deref().unwrap_or("(not a string)");
+        let message = ["The provided value '", shown, "' is not a valid enum value of type StreamlessPolicy."].concat();
+        js_sys::TypeError::new(&message).into()
+    })
 }
 
 /// The books of one JS `PeerConnection` (private to the JS class; not part of the public API).
@@ -50,9 +54,11 @@ pub struct JsCore {
     core: Core,
 }
 
+// Plain `//` comments in this impl: wasm-bindgen copies `///` docs into the JS glue as JSDoc,
+// and this class is internal (the public docs are js/rtc-peer.d.ts).
 #[wasm_bindgen(js_class = PeerConnectionCore)]
 impl JsCore {
-    /// Reads `streamlessPolicy` from the configuration dictionary (the browser ignores the member).
+    // Reads `streamlessPolicy` from the configuration dictionary (the browser ignores the member).
     #[wasm_bindgen(constructor)]
     pub fn new(configuration: JsValue) -> Result<JsCore, JsValue> {
         #[cfg(feature = "panic-hook")]
@@ -65,7 +71,7 @@ impl JsCore {
         Ok(JsCore { core: Core::new(policy.unwrap_or_default()) })
     }
 
-    /// `addTrack(track, ...streams)`: the native call, then the stream association is recorded.
+    // `addTrack(track, ...streams)`: the native call, then the stream association is recorded.
     #[wasm_bindgen(js_name = addTrack)]
     pub fn add_track(&self, pc: &JsValue, args: &Array) -> Result<JsValue, JsValue> {
         let sender = apply_native(Native::AddTrack, pc, args)?;
@@ -73,7 +79,7 @@ impl JsCore {
         Ok(sender)
     }
 
-    /// `addTransceiver(trackOrKind, init)`: the native call, then `init.streams` is recorded.
+    // `addTransceiver(trackOrKind, init)`: the native call, then `init.streams` is recorded.
     #[wasm_bindgen(js_name = addTransceiver)]
     pub fn add_transceiver(&self, pc: &JsValue, args: &Array) -> Result<JsValue, JsValue> {
         let transceiver = apply_native(Native::AddTransceiver, pc, args)?;
@@ -83,14 +89,13 @@ impl JsCore {
         Ok(transceiver)
     }
 
-    /// `addTrackDetailed(track, ...streams)` → `{ sender, transceiver, reused, directionBefore, directionAfter }`.
+    // `addTrackDetailed(track, ...streams)` → `{ sender, transceiver, reused, directionBefore, directionAfter }`.
     #[wasm_bindgen(js_name = addTrackDetailed)]
     pub fn add_track_detailed(&self, pc: &JsValue, args: &Array) -> Result<JsValue, JsValue> {
         let rtc = as_pc(pc)?;
         let before = self.core.snapshot(rtc);
         let sender = self.add_track(pc, args)?;
-        let transceivers: Vec<RtcRtpTransceiver> =
-            rtc.get_transceivers().iter().filter_map(|t| t.dyn_into().ok()).collect();
+        let transceivers: Vec<RtcRtpTransceiver> = items(&rtc.get_transceivers());
         let transceiver = transceivers.iter().find(|t| get(t, "sender") == sender).cloned();
         let index_before = transceiver.as_ref().and_then(|t| before.transceivers.iter().position(|b| b == t));
         let direction_before = index_before
@@ -108,22 +113,21 @@ impl JsCore {
         .into())
     }
 
-    /// `predictAddTrack(track)` → `{ reuse, candidates, throws }`.
+    // `predictAddTrack(track)` → `{ reuse, candidates, throws }`.
     #[wasm_bindgen(js_name = predictAddTrack)]
     pub fn predict_add_track(&self, pc: &JsValue, track: &JsValue) -> Result<JsValue, JsValue> {
         let rtc = as_pc(pc)?;
-        let track = track
-            .dyn_ref::<MediaStreamTrack>()
+        let track = cast_ref::<MediaStreamTrack>(track, Web::Track)
             .ok_or_else(|| type_error("predictAddTrack", "parameter 1 is not of type 'MediaStreamTrack'."))?;
         let (snap, prediction) = self.core.predict(rtc, track);
         Ok(prediction_to_js(&snap.transceivers, &prediction).into())
     }
 
-    /// `hasSent(senderOrTransceiver)`.
+    // `hasSent(senderOrTransceiver)`.
     #[wasm_bindgen(js_name = hasSent)]
     pub fn has_sent(&self, pc: &JsValue, target: &JsValue) -> Result<bool, JsValue> {
         let rtc = as_pc(pc)?;
-        if !target.is_instance_of::<web_sys::RtcRtpSender>() && !target.is_instance_of::<RtcRtpTransceiver>() {
+        if !is(target, Web::Sender) && !is(target, Web::Transceiver) {
             return Err(type_error("hasSent", "parameter 1 is not of type 'RTCRtpSender' or 'RTCRtpTransceiver'."));
         }
         self.core.has_sent(rtc, target).ok_or_else(|| {
@@ -136,19 +140,19 @@ impl JsCore {
         })
     }
 
-    /// `streamIdsOf(sender)` → the stream ids, in order.
+    // `streamIdsOf(sender)` → the stream ids, in order.
     #[wasm_bindgen(js_name = streamIdsOf)]
     pub fn stream_ids_of(&self, sender: &JsValue) -> Result<Array, JsValue> {
-        if !sender.is_instance_of::<web_sys::RtcRtpSender>() {
+        if !is(sender, Web::Sender) {
             return Err(type_error("streamIdsOf", "parameter 1 is not of type 'RTCRtpSender'."));
         }
         Ok(self.core.stream_ids_of(sender).into_iter().map(|id| JsValue::from_str(&id.0)).collect())
     }
 
-    /// `setSenderStreams(sender, ...streams)`: `sender.setStreams(...streams)`, recorded.
+    // `setSenderStreams(sender, ...streams)`: `sender.setStreams(...streams)`, recorded.
     #[wasm_bindgen(js_name = setSenderStreams)]
     pub fn set_sender_streams(&self, sender: &JsValue, streams: &Array) -> Result<(), JsValue> {
-        if !sender.is_instance_of::<web_sys::RtcRtpSender>() {
+        if !is(sender, Web::Sender) {
             return Err(type_error("setSenderStreams", "parameter 1 is not of type 'RTCRtpSender'."));
         }
         let set_streams: js_sys::Function = get(sender, "setStreams")
@@ -159,7 +163,7 @@ impl JsCore {
         Ok(())
     }
 
-    /// `localStreams()` → `[{ id, tracks, senders }]`.
+    // `localStreams()` → `[{ id, tracks, senders }]`.
     #[wasm_bindgen(js_name = localStreams)]
     pub fn local_streams(&self, pc: &JsValue) -> Result<Array, JsValue> {
         let rtc = as_pc(pc)?;
@@ -168,32 +172,32 @@ impl JsCore {
             .local_streams(rtc)
             .into_iter()
             .map(|(id, senders)| {
-                let tracks: Array = senders.iter().filter_map(|s| s.track()).collect();
+                let tracks: Array = senders.iter().map(|s| get(s, "track")).filter(|t| !t.is_null() && !t.is_undefined()).collect();
                 let senders: Array = senders.into_iter().collect();
                 JsValue::from(record(&[("id", JsValue::from_str(&id.0)), ("tracks", tracks.into()), ("senders", senders.into())]))
             })
             .collect())
     }
 
-    /// `remoteStreams()` → the remote `MediaStream`s, in order of first arrival.
+    // `remoteStreams()` → the remote `MediaStream`s, in order of first arrival.
     #[wasm_bindgen(js_name = remoteStreams)]
     pub fn remote_streams(&self) -> Array {
         self.core.remote_streams().into_iter().map(|(s, _)| JsValue::from(s)).collect()
     }
 
-    /// `isStreamless(stream)`: whether a remote stream is a group made for streamless tracks.
+    // `isStreamless(stream)`: whether a remote stream is a group made for streamless tracks.
     #[wasm_bindgen(js_name = isStreamless)]
     pub fn is_streamless(&self, stream: &JsValue) -> bool {
         self.core.remote_streams().iter().any(|(s, streamless)| *streamless && AsRef::<JsValue>::as_ref(s) == stream)
     }
 
-    /// The streamless policy, `"shared"` or `"per-track"`.
+    // The streamless policy, `"shared"` or `"per-track"`.
     #[wasm_bindgen(getter, js_name = streamlessPolicy)]
     pub fn streamless_policy(&self) -> String {
         self.core.policy().as_str().to_owned()
     }
 
-    /// Sets the policy; like a WebIDL enum attribute, an invalid value is ignored.
+    // Sets the policy; like a WebIDL enum attribute, an invalid value is ignored.
     #[wasm_bindgen(setter, js_name = streamlessPolicy)]
     pub fn set_streamless_policy(&self, value: JsValue) {
         if let Ok(Some(p)) = policy_from(&value) {
@@ -201,18 +205,26 @@ impl JsCore {
         }
     }
 
-    /// Listener body for the native `track` event.
+    // `close()`: the native close, then the books let go of every browser object they hold.
+    // Through the prototype: a structural `pc.close()` would re-enter the subclass's override.
+    pub fn close(&self, pc: &JsValue, args: &Array) -> Result<JsValue, JsValue> {
+        let result = apply_native(Native::Close, pc, args)?;
+        self.core.release();
+        Ok(result)
+    }
+
+    // Listener body for the native `track` event.
     #[wasm_bindgen(js_name = onTrack)]
     pub fn on_track(&self, pc: &JsValue, event: &JsValue) {
-        if let (Some(target), Some(event)) = (pc.dyn_ref::<EventTarget>(), event.dyn_ref::<web_sys::Event>()) {
+        if let (Some(target), Some(event)) = (cast_ref::<EventTarget>(pc, Web::EventTarget), cast_ref::<web_sys::Event>(event, Web::Event)) {
             self.core.on_track(target, event);
         }
     }
 
-    /// Listener body for the native `signalingstatechange` event.
+    // Listener body for the native `signalingstatechange` event.
     #[wasm_bindgen(js_name = onSignalingStateChange)]
     pub fn on_signaling_state_change(&self, pc: &JsValue) {
-        if let Some(rtc) = pc.dyn_ref::<RtcPeerConnection>() {
+        if let Some(rtc) = cast_ref::<RtcPeerConnection>(pc, Web::PeerConnection) {
             self.core.on_signaling_state_change(rtc);
         }
     }
@@ -227,7 +239,7 @@ pub(crate) fn prediction_to_js(transceivers: &[RtcRtpTransceiver], p: &Predictio
             JsValue::from(record(&[
                 ("transceiver", t.clone().into()),
                 ("reusable", JsValue::from_bool(v.reusable)),
-                ("reason", v.reason.as_ref().map(|r| JsValue::from_str(&r.to_string())).unwrap_or(JsValue::NULL)),
+                ("reason", v.reason.as_ref().map(|r| JsValue::from_str(&r.describe())).unwrap_or(JsValue::NULL)),
                 ("code", v.reason.as_ref().map(|r| JsValue::from_str(r.code())).unwrap_or(JsValue::NULL)),
             ]))
         })
@@ -246,15 +258,13 @@ pub(crate) fn prediction_to_js(transceivers: &[RtcRtpTransceiver], p: &Predictio
 /// does not restart. `stream` may be `null` to detach.
 #[wasm_bindgen(js_name = attachStream)]
 pub fn attach_stream(element: &JsValue, stream: &JsValue) -> Result<(), JsValue> {
-    let element = element
-        .dyn_ref::<web_sys::HtmlMediaElement>()
+    let element = cast_ref::<web_sys::HtmlMediaElement>(element, Web::MediaElement)
         .ok_or_else(|| js_sys::TypeError::new("attachStream: parameter 1 is not of type 'HTMLMediaElement'."))?;
     if stream.is_null() || stream.is_undefined() {
         element.set_src_object(None);
         return Ok(());
     }
-    let stream = stream
-        .dyn_ref::<MediaStream>()
+    let stream = cast_ref::<MediaStream>(stream, Web::MediaStream)
         .ok_or_else(|| js_sys::TypeError::new("attachStream: parameter 2 is not of type 'MediaStream'."))?;
     let current = get(element, "srcObject");
     if &current != AsRef::<JsValue>::as_ref(stream) {

@@ -38,6 +38,12 @@
 #![deny(missing_docs, missing_debug_implementations)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
+/// The package's allocator (feature `small-alloc`, on by default): talc, made for wasm, in place of
+/// dlmalloc. Single-threaded wasm is what this crate targets, which is what `new_global` requires.
+#[cfg(all(target_arch = "wasm32", feature = "small-alloc"))]
+#[global_allocator]
+static ALLOCATOR: talc::TalckWasm = unsafe { talc::TalckWasm::new_global() };
+
 mod bindings;
 pub mod browser;
 pub mod config;

@@ -402,6 +402,7 @@ impl PeerConnection {
     /// [`close()`](https://developer.mozilla.org/docs/Web/API/RTCPeerConnection/close).
     pub fn close(&self) {
         self.raw.close();
+        self.core.release();
     }
 
     // ----- state ------------------------------------------------------------------------------

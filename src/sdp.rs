@@ -29,14 +29,15 @@ impl MediaSection {
 
 /// Reads the media sections of an SDP blob. Unknown or malformed lines are skipped, never fatal.
 pub fn media_sections(sdp: &str) -> Vec<MediaSection> {
+    // SDP is ASCII (RFC 8866): the ASCII-only string functions keep Unicode tables out of the wasm.
     let mut sections = Vec::new();
     let mut session_direction = Direction::SendRecv;
     let mut current: Option<MediaSection> = None;
     for line in sdp.lines() {
-        let line = line.trim_end_matches('\r');
+        let line = line.strip_suffix('\r').unwrap_or(line);
         if let Some(rest) = line.strip_prefix("m=") {
             sections.extend(current.take());
-            let port = rest.split_whitespace().nth(1).unwrap_or("");
+            let port = rest.split_ascii_whitespace().nth(1).unwrap_or("");
             current = Some(MediaSection {
                 mid: None,
                 direction: session_direction,
@@ -61,9 +62,9 @@ pub fn media_sections(sdp: &str) -> Vec<MediaSection> {
                 if attr == "bundle-only" {
                     section.bundle_only = true;
                 } else if let Some(mid) = attr.strip_prefix("mid:") {
-                    section.mid = Some(mid.trim().to_owned());
+                    section.mid = Some(mid.trim_ascii().to_owned());
                 } else if let Some(msid) = attr.strip_prefix("msid:") {
-                    let id = msid.split_whitespace().next().unwrap_or("-");
+                    let id = msid.split_ascii_whitespace().next().unwrap_or("-");
                     let id = StreamId::from(id);
                     if id.as_str() != "-" && !section.stream_ids.contains(&id) {
                         section.stream_ids.push(id);

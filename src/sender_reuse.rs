@@ -161,26 +161,36 @@ impl Reason {
     }
 }
 
+impl Reason {
+    /// The reason in plain words, e.g. "kind video, track is audio". Built by concatenation (no
+    /// `core::fmt`), so the wasm build that only needs the words does not carry the formatter.
+    pub fn describe(&self) -> String {
+        match self {
+            Reason::HasTrack => "has a track".into(),
+            Reason::KindMismatch { transceiver, track } => {
+                ["kind ", transceiver.as_str(), ", track is ", track.as_str()].concat()
+            }
+            Reason::Stopped => "stopped".into(),
+            Reason::Stopping => "stopping (stop() was called, not yet negotiated)".into(),
+            Reason::HasSent { current_direction } => {
+                ["has sent before (currentDirection was ", current_direction.as_str(), ")"].concat()
+            }
+            Reason::StoppingReused => {
+                "stopping; this browser still reuses it and its direction stays stopped (departs from the spec)".into()
+            }
+            Reason::StoppingPicked { throws } => [
+                "stopping; this browser still picks it and addTrack throws ",
+                throws.as_str(),
+                " (departs from the spec)",
+            ]
+            .concat(),
+        }
+    }
+}
+
 impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Reason::HasTrack => f.write_str("has a track"),
-            Reason::KindMismatch { transceiver, track } => {
-                write!(f, "kind {transceiver}, track is {track}")
-            }
-            Reason::Stopped => f.write_str("stopped"),
-            Reason::Stopping => f.write_str("stopping (stop() was called, not yet negotiated)"),
-            Reason::HasSent { current_direction } => {
-                write!(f, "has sent before (currentDirection was {current_direction})")
-            }
-            Reason::StoppingReused => f.write_str(
-                "stopping; this browser still reuses it and its direction stays stopped (departs from the spec)",
-            ),
-            Reason::StoppingPicked { throws } => write!(
-                f,
-                "stopping; this browser still picks it and addTrack throws {throws} (departs from the spec)"
-            ),
-        }
+        f.write_str(&self.describe())
     }
 }
 
