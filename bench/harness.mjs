@@ -1,0 +1,177 @@
+// Shared by bench/run.mjs and tests/page/{size,memory}.test.mjs: a tiny static server over the
+// repository, headless Chromium via playwright-core, the package-size figures, and the memory run.
+import { createServer } from 'node:http';
+import { execFileSync } from 'node:child_process';
+import { readFile, stat } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { gzipSync, constants as zc } from 'node:zlib';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css',
+  '.map': 'application/json',
+};
+
+/**
+ * Serves `root` on 127.0.0.1 (random port). No caching, and cross-origin-isolation headers so
+ * pages get the fine `performance.now()` resolution (5 µs instead of 100 µs in Chromium).
+ */
+export async function startServer(root = ROOT) {
+  const server = createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url, 'http://x');
+      if (url.pathname === '/favicon.ico') { res.writeHead(204).end(); return; }
+      let path = normalize(join(root, decodeURIComponent(url.pathname)));
+      if (path !== root && !path.startsWith(root + sep)) { res.writeHead(403).end(); return; }
+      if ((await stat(path)).isDirectory()) path = join(path, 'index.html');
+      const body = await readFile(path);
+      res.writeHead(200, {
+        'content-type': MIME[extname(path)] ?? 'application/octet-stream',
+        'content-length': body.length,
+        'cache-control': 'no-store',
+        'cross-origin-opener-policy': 'same-origin',
+        'cross-origin-embedder-policy': 'require-corp',
+      });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  const { port } = server.address();
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((ok) => server.close(ok)) };
+}
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync',
+  '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+  '--autoplay-policy=no-user-gesture-required',
+  // gc() for the memory rows, and unquantised performance.memory figures.
+  '--js-flags=--expose-gc', '--enable-precise-memory-info',
+  // A headless bench page must not be throttled as a background tab.
+  '--disable-background-timer-throttling', '--disable-renderer-backgrounding', '--disable-backgrounding-occluded-windows',
+];
+
+async function playwright() {
+  return import('playwright-core');
+}
+
+export async function launchChromium() {
+  const { chromium } = await playwright();
+  return chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+}
+
+/** Tries playwright-core's Firefox driver on Debian's Firefox ESR once; `{ browser }` or `{ error }`. */
+export async function tryFirefox(executablePath = '/usr/bin/firefox-esr', timeout = 15000) {
+  try {
+    const { firefox } = await playwright();
+    const browser = await firefox.launch({
+      executablePath, headless: true, timeout,
+      firefoxUserPrefs: { 'media.navigator.streams.fake': true, 'media.navigator.permission.disabled': true },
+    });
+    return { browser };
+  } catch (e) {
+    const msg = String(e?.message ?? e);
+    const exit = msg.match(/process did exit: exitCode=(\d+)/);
+    if (exit && msg.includes('-juggler-pipe')) {
+      return { error: `firefox-esr exited (code ${exit[1]}) at launch: stock Firefox has no Juggler protocol (-juggler-pipe), which playwright-core needs (it drives only Playwright's patched Firefox)` };
+    }
+    return { error: msg.split('\n').map((l) => l.trim()).filter(Boolean).slice(0, 2).join(' ').slice(0, 220) };
+  }
+}
+
+/** Opens the bench page in a fresh context and waits for its ready signal. */
+export async function openBenchPage(browser, baseUrl, path = '/bench/index.html') {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(baseUrl + path);
+  await page.waitForFunction(() => window.benchReady === true || window.benchError, null, { timeout: 30000 });
+  const err = await page.evaluate(() => window.benchError ?? null);
+  if (err) throw new Error(`bench page failed: ${err}`);
+  return { context, page, errors };
+}
+
+// ----- size -------------------------------------------------------------------------------------
+
+export const SIZE_BUDGET_BYTES = 30 * 1024; // 30 KB (KiB) gzipped, .wasm + JS glue
+export const WASM_FILE = 'pkg/rtc_peer_bg.wasm';
+export const GLUE_FILES = ['pkg/rtc_peer_bg.js', 'pkg/rtc_peer.js', 'pkg/rtc-peer.js', 'pkg/peer-class.js'];
+
+function gz(buf) {
+  return gzipSync(buf, { level: 9 }).length;
+}
+
+/** Raw and gzip -9 sizes (each file compressed on its own, as a server sends it). */
+export function packageSizes(root = ROOT) {
+  const one = (f) => { const b = readFileSync(join(root, f)); return { file: f, raw: b.length, gzip: gz(b) }; };
+  const wasm = one(WASM_FILE);
+  const glueFiles = GLUE_FILES.map(one);
+  const glue = { files: glueFiles, raw: glueFiles.reduce((s, f) => s + f.raw, 0), gzip: glueFiles.reduce((s, f) => s + f.gzip, 0) };
+  const total = { raw: wasm.raw + glue.raw, gzip: wasm.gzip + glue.gzip };
+  return { wasm, glue, total, budget: SIZE_BUDGET_BYTES, withinBudget: total.gzip <= SIZE_BUDGET_BYTES };
+}
+
+// ----- memory -----------------------------------------------------------------------------------
+
+/**
+ * Live event listeners (Chromium DevTools protocol) on the objects the page names in
+ * `window.benchProbes()` — everything a connection could hang a listener on that outlives it.
+ */
+async function listenerCounts(page, cdp) {
+  const names = await page.evaluate(() => Object.keys(window.benchProbes()));
+  const out = {};
+  for (const name of names) {
+    const { result } = await cdp.send('Runtime.evaluate', { expression: `window.benchProbes()[${JSON.stringify(name)}]` });
+    const { listeners } = await cdp.send('DOMDebugger.getEventListeners', { objectId: result.objectId, depth: 0 });
+    out[name] = listeners.length;
+    await cdp.send('Runtime.releaseObject', { objectId: result.objectId });
+  }
+  return out;
+}
+
+/**
+ * create → addTrack ×2 → negotiate → close, `cycles` times after `warmup` cycles, in a fresh page.
+ * `kind` is 'wrapped' or 'native'. Returns the page's figures plus listener counts from the protocol.
+ */
+export async function memoryRun(browser, baseUrl, { kind = 'wrapped', cycles = 1000, warmup = 100, gcEvery = 100 } = {}) {
+  const { context, page, errors } = await openBenchPage(browser, baseUrl);
+  try {
+    const cdp = await context.newCDPSession(page);
+    await page.evaluate(({ kind, warmup }) => window.bench.memoryStart(kind, warmup), { kind, warmup });
+    const listenersBefore = await listenerCounts(page, cdp);
+    const result = await page.evaluate(({ kind, cycles, gcEvery }) => window.bench.memoryCycles(kind, cycles, gcEvery), { kind, cycles, gcEvery });
+    const listenersAfter = await listenerCounts(page, cdp);
+    // Listeners still attached to the closed connections themselves (sampled: the last one).
+    const { result: last } = await cdp.send('Runtime.evaluate', { expression: 'window.bench.lastClosed()' });
+    let onClosed = null;
+    if (last.objectId) {
+      const { listeners } = await cdp.send('DOMDebugger.getEventListeners', { objectId: last.objectId, depth: 0 });
+      onClosed = listeners.map((l) => l.type).sort();
+      await cdp.send('Runtime.releaseObject', { objectId: last.objectId });
+    }
+    await page.evaluate(() => window.bench.memoryEnd());
+    return { kind, cycles, warmup, gcEvery, ...result, listenersBefore, listenersAfter, listenersOnClosedConnection: onClosed, pageErrors: errors };
+  } finally {
+    await context.close();
+  }
+}
+
+export function gitCommit(root = ROOT) {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || null;
+  } catch {
+    return null;
+  }
+}

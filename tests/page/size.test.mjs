@@ -1,0 +1,27 @@
+// Size budget (issue 6): gzipped .wasm + JS glue of the npm package (bundler build in pkg/) must
+// stay within 30 KB (1 KB = 1024 bytes; gzip -9, each file on its own, as a server sends it).
+// Run after the package is built (scripts/test.sh builds it first): node --test tests/page/size.test.mjs
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, WASM_FILE, GLUE_FILES, SIZE_BUDGET_BYTES, packageSizes } from '../../bench/harness.mjs';
+
+const kb = (b) => `${(b / 1024).toFixed(2)} KB`;
+
+test('the built package is there', () => {
+  for (const f of [WASM_FILE, ...GLUE_FILES]) assert.ok(existsSync(join(ROOT, f)), `${f} missing: build the package first (scripts/build-pkg.sh)`);
+});
+
+test(`gzipped .wasm + JS glue ≤ ${SIZE_BUDGET_BYTES / 1024} KB`, (t) => {
+  const s = packageSizes();
+  const lines = [
+    `${s.wasm.file}: raw ${s.wasm.raw} B, gzip ${s.wasm.gzip} B (${kb(s.wasm.gzip)})`,
+    ...s.glue.files.map((f) => `${f.file}: raw ${f.raw} B, gzip ${f.gzip} B`),
+    `JS glue: raw ${s.glue.raw} B, gzip ${s.glue.gzip} B (${kb(s.glue.gzip)})`,
+    `total: raw ${s.total.raw} B, gzip ${s.total.gzip} B (${kb(s.total.gzip)}); budget ${SIZE_BUDGET_BYTES} B (${kb(SIZE_BUDGET_BYTES)})`,
+  ];
+  for (const l of lines) t.diagnostic(l);
+  assert.ok(s.total.gzip <= SIZE_BUDGET_BYTES,
+    `gzipped package is ${kb(s.total.gzip)}, over the ${kb(SIZE_BUDGET_BYTES)} budget by ${kb(s.total.gzip - SIZE_BUDGET_BYTES)}`);
+});
