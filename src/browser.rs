@@ -48,11 +48,7 @@ impl Engine {
 
 /// The engine running this code (`Other` outside a browser).
 pub fn current() -> Engine {
-    let ua = js_sys::Reflect::get(&js_sys::global(), &"navigator".into())
-        .and_then(|n| js_sys::Reflect::get(&n, &"userAgent".into()))
-        .ok()
-        .and_then(|ua| ua.as_string())
-        .unwrap_or_default();
+    let ua = crate::bindings::user_agent().as_string().unwrap_or_default();
     Engine::from_user_agent(&ua)
 }
 

@@ -16,52 +16,15 @@
 //! Re-entrancy: `RefCell` borrows are released before any event is dispatched (a listener may
 //! call straight back into the core) and no borrow lives across an `await`.
 
-use crate::bindings::{cast, get, get_string, items, Web};
+use crate::bindings::{self, call, cast, get, get_string, items, key, known_key, Fire, Method, Web};
 use crate::sdp;
 use crate::sender_reuse::{self, AddTrackFacts, Ledger, Prediction, Rules, TransceiverFacts};
 use crate::stream_grouping::{GroupEvent, GroupKey, LocalRegistry, RemoteGrouping, SenderKey, StreamlessPolicy, TrackKey};
 use crate::types::{Direction, StreamId, TrackKind};
-use js_sys::{Array, WeakMap};
-use std::cell::{Cell, RefCell};
+use js_sys::Array;
+use std::cell::RefCell;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{
-    Event, EventTarget, MediaStream, MediaStreamTrack, RtcPeerConnection, RtcRtpSender, RtcRtpTransceiver,
-};
-
-/// Small integer keys for browser objects, by identity: one `WeakMap` for the whole module, so a
-/// connection's books hold no JS object of their own (each would be a slot in wasm's externref
-/// table until the core is finalized) and keys never keep objects alive.
-#[derive(Debug)]
-struct Keys;
-
-thread_local! {
-    static KEY_MAP: (WeakMap, Cell<u32>) = (WeakMap::new(), Cell::new(1));
-}
-
-impl Keys {
-    fn of(&self, object: &JsValue) -> u32 {
-        if !object.is_object() && !object.is_function() {
-            return 0;
-        }
-        let obj: &js_sys::Object = object.unchecked_ref();
-        KEY_MAP.with(|(map, next)| {
-            if let Some(k) = map.get(obj).as_f64() {
-                return k as u32;
-            }
-            let k = next.get();
-            next.set(k.wrapping_add(1).max(1));
-            map.set(obj, &JsValue::from(k));
-            k
-        })
-    }
-
-    fn peek(&self, object: &JsValue) -> Option<u32> {
-        if !object.is_object() && !object.is_function() {
-            return None;
-        }
-        KEY_MAP.with(|(map, _)| map.get(object.unchecked_ref()).as_f64().map(|k| k as u32))
-    }
-}
+use web_sys::{Event, EventTarget, MediaStream, MediaStreamTrack, RtcPeerConnection, RtcRtpSender, RtcRtpTransceiver};
 
 /// A remote track the grouping knows about, with the transceiver it arrived on.
 #[derive(Debug)]
@@ -87,7 +50,7 @@ enum Dispatch {
     Added { stream: MediaStream, streamless: bool },
     Removed { stream: MediaStream, streamless: bool },
     /// `addtrack` / `removetrack` on a stream the core made (the browser fires these itself on its own streams).
-    TrackEvent { stream: MediaStream, kind: &'static str, track: MediaStreamTrack },
+    TrackEvent { stream: MediaStream, kind: Fire, track: MediaStreamTrack },
 }
 
 /// Which side of the books [`Core::snapshot`] is taken for.
@@ -101,14 +64,12 @@ pub(crate) struct Snapshot {
 /// The books kept on one connection. See the module docs.
 #[derive(Debug)]
 pub(crate) struct Core {
-    keys: Keys,
     state: RefCell<State>,
 }
 
 impl Core {
     pub(crate) fn new(policy: StreamlessPolicy) -> Core {
         Core {
-            keys: Keys,
             state: RefCell::new(State {
                 registry: LocalRegistry::default(),
                 grouping: RemoteGrouping::new(policy),
@@ -120,32 +81,44 @@ impl Core {
         }
     }
 
+    // The books, borrowed. `try_borrow`: no borrow ever overlaps another (see the module docs),
+    // and the panicking `borrow` would keep core::fmt in the wasm for its message (size budget).
+    fn read<R: Default>(&self, f: impl FnOnce(&State) -> R) -> R {
+        self.state.try_borrow().map(|st| f(&st)).unwrap_or_default()
+    }
+
+    fn write<R: Default>(&self, f: impl FnOnce(&mut State) -> R) -> R {
+        self.state.try_borrow_mut().map(|mut st| f(&mut st)).unwrap_or_default()
+    }
+
     // ----- local side -------------------------------------------------------------------------
 
-    /// Records the streams a sender was associated with by a successful call.
-    pub(crate) fn record_streams(&self, sender: &JsValue, streams: impl IntoIterator<Item = JsValue>) {
+    /// Records the streams a sender was associated with by a successful call: the items of
+    /// `streams` after the first `skip` (an `arguments` list or an array; not generic, so one copy).
+    pub(crate) fn record_streams(&self, sender: &JsValue, streams: &Array, skip: usize) {
         let ids: Vec<StreamId> = streams
-            .into_iter()
+            .iter()
+            .skip(skip)
             .filter(|s| crate::bindings::is(s, Web::MediaStream))
             .map(|s| StreamId(get_string(&s, "id").unwrap_or_default()))
             .collect();
-        let key = SenderKey(self.keys.of(sender));
-        self.state.borrow_mut().registry.set_streams(key, &ids);
+        let key = SenderKey(key(sender));
+        self.write(|st| st.registry.set_streams(key, &ids));
     }
 
     /// The stream ids a sender of this connection was associated with, in order.
     pub(crate) fn stream_ids_of(&self, sender: &JsValue) -> Vec<StreamId> {
-        match self.keys.peek(sender) {
-            Some(k) => self.state.borrow().registry.stream_ids_of(SenderKey(k)).to_vec(),
+        match known_key(sender) {
+            Some(k) => self.read(|st| st.registry.stream_ids_of(SenderKey(k)).to_vec()),
             None => Vec::new(),
         }
     }
 
     /// One record per local stream id: the senders associated with it, in order.
     pub(crate) fn local_streams(&self, pc: &RtcPeerConnection) -> Vec<(StreamId, Vec<RtcRtpSender>)> {
-        let senders: Vec<RtcRtpSender> = items(&pc.get_senders());
-        let keyed: Vec<(u32, &RtcRtpSender)> = senders.iter().map(|s| (self.keys.of(s), s)).collect();
-        let streams = self.state.borrow().registry.streams();
+        let senders: Vec<RtcRtpSender> = items(call(pc, Method::GetSenders, &JsValue::UNDEFINED));
+        let keyed: Vec<(u32, &RtcRtpSender)> = senders.iter().map(|s| (key(s), s)).collect();
+        let streams = self.read(|st| st.registry.streams());
         streams
             .into_iter()
             .map(|ls| {
@@ -165,34 +138,35 @@ impl Core {
     /// Reads every transceiver into plain facts, refreshing the ledger on the way (so history is
     /// kept even if an event was missed).
     pub(crate) fn snapshot(&self, pc: &RtcPeerConnection) -> Snapshot {
-        let transceivers: Vec<RtcRtpTransceiver> = items(&pc.get_transceivers());
+        let transceivers: Vec<RtcRtpTransceiver> = items(call(pc, Method::GetTransceivers, &JsValue::UNDEFINED));
         let closed = get_string(pc, "signalingState").as_deref() == Some("closed");
-        let mut st = self.state.borrow_mut();
-        let facts = transceivers
-            .iter()
-            .map(|t| {
-                let key = self.keys.of(t);
-                let current = direction_of(t, "currentDirection");
-                st.ledger.observe(key, current);
-                let direction = direction_of(t, "direction").unwrap_or(Direction::Inactive);
-                // Only the spec's signals: Chromium's legacy `stopped` attribute is already true while
-                // the transceiver is merely stopping.
-                let stopped = current == Some(Direction::Stopped);
-                let receiver_kind = get_string(&get(&get(t, "receiver"), "track"), "kind")
-                    .and_then(|k| k.parse::<TrackKind>().ok())
-                    .unwrap_or(TrackKind::Audio);
-                TransceiverFacts {
-                    kind: receiver_kind,
-                    sender_has_track: !get(&get(t, "sender"), "track").is_null(),
-                    stopped,
-                    stopping: !stopped && direction == Direction::Stopped,
-                    direction,
-                    current_direction: current,
-                    has_sent: st.ledger.has_sent(key),
-                    sent_direction: st.ledger.sent_direction(key),
-                }
-            })
-            .collect();
+        let facts = self.write(|st| {
+            transceivers
+                .iter()
+                .map(|t| {
+                    let key = key(t);
+                    let current = direction_of(t, "currentDirection");
+                    st.ledger.observe(key, current);
+                    let direction = direction_of(t, "direction").unwrap_or(Direction::Inactive);
+                    // Only the spec's signals: Chromium's legacy `stopped` attribute is already true while
+                    // the transceiver is merely stopping.
+                    let stopped = current == Some(Direction::Stopped);
+                    let receiver_kind = get_string(&get(&get(t, "receiver"), "track"), "kind")
+                        .and_then(|k| k.parse::<TrackKind>().ok())
+                        .unwrap_or(TrackKind::Audio);
+                    TransceiverFacts {
+                        kind: receiver_kind,
+                        sender_has_track: !get(&get(t, "sender"), "track").is_null(),
+                        stopped,
+                        stopping: !stopped && direction == Direction::Stopped,
+                        direction,
+                        current_direction: current,
+                        has_sent: st.ledger.has_sent(key),
+                        sent_direction: st.ledger.sent_direction(key),
+                    }
+                })
+                .collect()
+        });
         Snapshot { transceivers, facts, closed }
     }
 
@@ -208,7 +182,7 @@ impl Core {
             track_already_added: already,
             transceivers: &snap.facts,
         };
-        let prediction = sender_reuse::predict(&facts, &self.state.borrow().rules);
+        let prediction = sender_reuse::predict(&facts, &self.read(|st| st.rules));
         (snap, prediction)
     }
 
@@ -225,23 +199,24 @@ impl Core {
     // ----- remote side ------------------------------------------------------------------------
 
     pub(crate) fn policy(&self) -> StreamlessPolicy {
-        self.state.borrow().grouping.policy()
+        self.read(|st| st.grouping.policy())
     }
 
     pub(crate) fn set_policy(&self, policy: StreamlessPolicy) {
-        self.state.borrow_mut().grouping.set_policy(policy);
+        self.write(|st| st.grouping.set_policy(policy));
     }
 
     /// The remote streams, in order of first arrival.
     pub(crate) fn remote_streams(&self) -> Vec<(MediaStream, bool)> {
-        let st = self.state.borrow();
-        st.grouping
-            .groups()
-            .iter()
-            .filter_map(|g| {
-                st.streams.iter().find(|(k, _)| *k == g.key).map(|(_, s)| (Clone::clone(s), g.key.is_streamless()))
-            })
-            .collect()
+        self.read(|st| {
+            st.grouping
+                .groups()
+                .iter()
+                .filter_map(|g| {
+                    st.streams.iter().find(|(k, _)| *k == g.key).map(|(_, s)| (Clone::clone(s), g.key.is_streamless()))
+                })
+                .collect()
+        })
     }
 
     /// The native `track` event.
@@ -253,18 +228,15 @@ impl Core {
             .map(|a| a.iter().filter_map(|s| cast(s, Web::MediaStream)).collect())
             .unwrap_or_default();
         let ids: Vec<StreamId> = event_streams.iter().map(|s| StreamId(get_string(s, "id").unwrap_or_default())).collect();
-        let key = TrackKey(self.keys.of(&track));
+        let key = TrackKey(key(&track));
 
-        let dispatch = {
-            let mut st = self.state.borrow_mut();
+        let dispatch = self.write(|st| {
             if !st.remote_tracks.iter().any(|r| r.key == key) {
                 st.remote_tracks.push(RemoteTrack { key, track: Clone::clone(&track), transceiver });
             }
             let events = st.grouping.track_arrived(key, &ids);
-            apply_group_events(&mut st, events, |id| {
-                event_streams.iter().zip(&ids).find(|(_, sid)| *sid == id).map(|(s, _)| Clone::clone(s))
-            })
-        };
+            apply_group_events(st, events, &event_streams, &ids)
+        });
         self.dispatch(target, dispatch);
     }
 
@@ -273,16 +245,15 @@ impl Core {
     /// longer sends.
     pub(crate) fn on_signaling_state_change(&self, pc: &RtcPeerConnection) {
         let snap = self.snapshot(pc);
-        let present: Vec<u32> = snap.transceivers.iter().map(|t| self.keys.of(t)).collect();
+        let present: Vec<u32> = snap.transceivers.iter().map(|t| key(t)).collect();
         let sections = get_string(&get(pc, "remoteDescription"), "sdp").map(|s| sdp::media_sections(&s)).unwrap_or_default();
-        let dispatch = {
-            let mut st = self.state.borrow_mut();
+        let dispatch = self.write(|st| {
             st.ledger.retain(|k| present.contains(&k));
             let gone: Vec<TrackKey> = st
                 .remote_tracks
                 .iter()
                 .filter(|r| {
-                    let t_key = self.keys.of(&r.transceiver);
+                    let t_key = key(&r.transceiver);
                     if !present.contains(&t_key) {
                         return true; // rolled back away
                     }
@@ -301,12 +272,12 @@ impl Core {
             let mut out = Vec::new();
             for key in gone {
                 let events = st.grouping.track_removed(key);
-                out.extend(apply_group_events(&mut st, events, |_| None));
+                out.extend(apply_group_events(st, events, &[], &[]));
                 // After the events: a leaving track is still needed to take it out of its stream.
                 st.remote_tracks.retain(|r| r.key != key);
             }
             out
-        };
+        });
         self.dispatch(pc, dispatch);
     }
 
@@ -316,31 +287,31 @@ impl Core {
     /// collected. `close()` fires no event, so the faces call this themselves. Plain-data
     /// history (the ledger, stream ids) is kept: it stays true after close.
     pub(crate) fn release(&self) {
-        let mut st = self.state.borrow_mut();
-        st.remote_tracks = Vec::new();
-        st.streams = Vec::new();
-        st.grouping = RemoteGrouping::new(st.grouping.policy());
+        self.write(|st| {
+            st.remote_tracks = Vec::new();
+            st.streams = Vec::new();
+            st.grouping = RemoteGrouping::new(st.grouping.policy());
+        });
     }
 
     fn dispatch(&self, target: &EventTarget, dispatch: Vec<Dispatch>) {
         for d in dispatch {
-            // A throwing listener is reported by the browser; it must not stop the others.
-            let _ = match d {
-                Dispatch::Added { stream, streamless } => fire_stream_event(target, "streamadded", &stream, streamless),
-                Dispatch::Removed { stream, streamless } => fire_stream_event(target, "streamremoved", &stream, streamless),
-                Dispatch::TrackEvent { stream, kind, track } => fire_track_event(&stream, kind, &track),
-            };
+            match d {
+                Dispatch::Added { stream, streamless } => bindings::fire(target, Fire::StreamAdded, &stream, streamless),
+                Dispatch::Removed { stream, streamless } => bindings::fire(target, Fire::StreamRemoved, &stream, streamless),
+                Dispatch::TrackEvent { stream, kind, track } => bindings::fire(&stream, kind, &track, false),
+            }
         }
     }
 }
 
-/// Maps the model's group events onto `MediaStream`s: native ones for msid groups, ones the core
-/// makes for streamless groups. Returns what to dispatch once the borrow is released.
-fn apply_group_events(
-    st: &mut State,
-    events: Vec<GroupEvent>,
-    native_stream: impl Fn(&StreamId) -> Option<MediaStream>,
-) -> Vec<Dispatch> {
+/// Maps the model's group events onto `MediaStream`s: native ones for msid groups (the `track`
+/// event's `streams`, with their `ids`), ones the core makes for streamless groups. Returns what
+/// to dispatch once the borrow is released.
+// Not generic and not inlined into its two callers: one copy (size budget).
+#[inline(never)]
+fn apply_group_events(st: &mut State, events: Vec<GroupEvent>, streams: &[MediaStream], ids: &[StreamId]) -> Vec<Dispatch> {
+    let native_stream = |id: &StreamId| ids.iter().position(|i| i == id).and_then(|p| streams.get(p)).cloned();
     let mut out = Vec::new();
     let mut pending_added: Vec<(GroupKey, Dispatch)> = Vec::new();
     for ev in events {
@@ -348,7 +319,7 @@ fn apply_group_events(
             GroupEvent::StreamAdded { group } => {
                 let stream = match &group {
                     GroupKey::Stream(id) => native_stream(id),
-                    GroupKey::Shared | GroupKey::Track(_) => MediaStream::new().ok(),
+                    GroupKey::Shared | GroupKey::Track(_) => Some(bindings::new_stream()),
                 };
                 if let Some(stream) = stream {
                     st.streams.retain(|(k, _)| *k != group);
@@ -361,9 +332,9 @@ fn apply_group_events(
                 let fresh = pending_added.iter().any(|(k, _)| *k == group);
                 if group.is_streamless() {
                     if let Some(t) = track_of(st, track) {
-                        stream.add_track(&t);
+                        call(&stream, Method::AddTrack, &t);
                         if !fresh {
-                            out.push(Dispatch::TrackEvent { stream, kind: "addtrack", track: t });
+                            out.push(Dispatch::TrackEvent { stream, kind: Fire::AddTrack, track: t });
                         }
                     }
                 }
@@ -373,13 +344,21 @@ fn apply_group_events(
                     continue; // the browser removes tracks from its own streams and fires removetrack
                 }
                 if let (Some(stream), Some(t)) = (stream_of(st, &group), track_of(st, track)) {
-                    stream.remove_track(&t);
-                    out.push(Dispatch::TrackEvent { stream, kind: "removetrack", track: t });
+                    call(&stream, Method::RemoveTrack, &t);
+                    out.push(Dispatch::TrackEvent { stream, kind: Fire::RemoveTrack, track: t });
                 }
             }
             GroupEvent::StreamRemoved { group } => {
-                if let Some(i) = st.streams.iter().position(|(k, _)| *k == group) {
-                    let (_, stream) = st.streams.remove(i);
+                // `retain`, not `remove(position)`: no index, so no panic path (size budget).
+                let mut removed = None;
+                st.streams.retain(|(k, s)| {
+                    let hit = removed.is_none() && *k == group;
+                    if hit {
+                        removed = Some(Clone::clone(s));
+                    }
+                    !hit
+                });
+                if let Some(stream) = removed {
                     out.push(Dispatch::Removed { stream, streamless: group.is_streamless() });
                 }
             }
@@ -401,17 +380,4 @@ fn track_of(st: &State, key: TrackKey) -> Option<MediaStreamTrack> {
 
 fn direction_of(transceiver: &JsValue, attribute: &str) -> Option<Direction> {
     get_string(transceiver, attribute).and_then(|d| d.parse().ok())
-}
-
-fn fire_stream_event(target: &EventTarget, kind: &str, stream: &MediaStream, streamless: bool) -> Result<bool, JsValue> {
-    let event = Event::new(kind)?;
-    js_sys::Reflect::set(&event, &"stream".into(), stream)?;
-    js_sys::Reflect::set(&event, &"streamless".into(), &JsValue::from_bool(streamless))?;
-    target.dispatch_event(&event)
-}
-
-fn fire_track_event(stream: &MediaStream, kind: &str, track: &MediaStreamTrack) -> Result<bool, JsValue> {
-    let init = web_sys::MediaStreamTrackEventInit::new(track);
-    let event = web_sys::MediaStreamTrackEvent::new(kind, &init)?;
-    stream.dispatch_event(&event)
 }

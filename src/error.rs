@@ -89,11 +89,9 @@ impl Error {
     pub(crate) fn new(kind_name: &str, message: impl Into<String>) -> Error {
         let message = message.into();
         let raw = if kind_name == "TypeError" {
-            js_sys::TypeError::new(&message).into()
+            crate::bindings::type_error(&message)
         } else {
-            web_sys::DomException::new_with_message_and_name(&message, kind_name)
-                .map(JsValue::from)
-                .unwrap_or_else(|_| js_sys::Error::new(&message).into())
+            crate::bindings::dom_exception(&message, kind_name)
         };
         Error { kind: ErrorKind::from_name(kind_name), name: kind_name.to_owned(), message, raw }
     }

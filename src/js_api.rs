@@ -9,29 +9,21 @@
 //! `instanceof DOMException`); bad input to an added member throws a `TypeError` with a message in
 //! the browser's style. Nothing here panics on JS input.
 
-use crate::bindings::{apply_native, cast_ref, get, is, items, record, Native, Web};
+use crate::bindings::{self, apply, call, cast_ref, get, is, items, record, set, Method, Native, Web};
 use crate::core::Core;
 use crate::sender_reuse::{Outcome, Prediction};
 use crate::stream_grouping::StreamlessPolicy;
 use js_sys::{Array, Object};
 use wasm_bindgen::prelude::*;
-use web_sys::{EventTarget, MediaStream, MediaStreamTrack, RtcPeerConnection, RtcRtpTransceiver};
+use web_sys::{EventTarget, MediaStreamTrack, RtcPeerConnection, RtcRtpTransceiver};
 
 fn type_error(member: &str, detail: &str) -> JsValue {
     // Concatenation, not format!: keeps core::fmt out of the wasm (see the size budget).
-    js_sys::TypeError::new(&["Failed to execute '", member, "' on 'PeerConnection': ", detail].concat()).into()
+    bindings::type_error(&crate::concat(&["Failed to execute '", member, "' on 'PeerConnection': ", detail]))
 }
 
 fn as_pc(pc: &JsValue) -> Result<&RtcPeerConnection, JsValue> {
-    cast_ref::<RtcPeerConnection>(pc, Web::PeerConnection).ok_or_else(|| js_sys::TypeError::new("Illegal invocation").into())
-}
-
-fn arg(args: &Array, i: u32) -> JsValue {
-    if i < args.length() {
-        args.get(i)
-    } else {
-        JsValue::UNDEFINED
-    }
+    cast_ref::<RtcPeerConnection>(pc, Web::PeerConnection).ok_or_else(|| bindings::type_error("Illegal invocation"))
 }
 
 fn policy_from(value: &JsValue) -> Result<Option<StreamlessPolicy>, JsValue> {
@@ -42,24 +34,24 @@ fn policy_from(value: &JsValue) -> Result<Option<StreamlessPolicy>, JsValue> {
     let text = value.as_string();
     text.as_deref().and_then(|t| t.parse::<StreamlessPolicy>().ok()).map(Some).ok_or_else(|| {
         let shown = text.as_deref().unwrap_or("(not a string)");
-        let message = ["The provided value '", shown, "' is not a valid enum value of type StreamlessPolicy."].concat();
-        js_sys::TypeError::new(&message).into()
+        bindings::type_error(&crate::concat(&["The provided value '", shown, "' is not a valid enum value of type StreamlessPolicy."]))
     })
 }
 
-/// The books of one JS `PeerConnection` (private to the JS class; not part of the public API).
+// The books of one JS `PeerConnection` (private to the JS class; not part of the public API).
+// Plain `//` comments, and `skip_jsdoc` on every member: wasm-bindgen copies `///` docs and
+// generated `@param` tags into the shipped JS glue (size budget), and the public docs of the JS
+// class are js/rtc-peer.d.ts.
 #[wasm_bindgen(js_name = PeerConnectionCore)]
 #[derive(Debug)]
 pub struct JsCore {
     core: Core,
 }
 
-// Plain `//` comments in this impl: wasm-bindgen copies `///` docs into the JS glue as JSDoc,
-// and this class is internal (the public docs are js/rtc-peer.d.ts).
 #[wasm_bindgen(js_class = PeerConnectionCore)]
 impl JsCore {
     // Reads `streamlessPolicy` from the configuration dictionary (the browser ignores the member).
-    #[wasm_bindgen(constructor)]
+    #[wasm_bindgen(skip_jsdoc, constructor)]
     pub fn new(configuration: JsValue) -> Result<JsCore, JsValue> {
         #[cfg(feature = "panic-hook")]
         console_error_panic_hook::set_once();
@@ -72,32 +64,36 @@ impl JsCore {
     }
 
     // `addTrack(track, ...streams)`: the native call, then the stream association is recorded.
-    #[wasm_bindgen(js_name = addTrack)]
+    #[wasm_bindgen(skip_jsdoc, js_name = addTrack)]
     pub fn add_track(&self, pc: &JsValue, args: &Array) -> Result<JsValue, JsValue> {
-        let sender = apply_native(Native::AddTrack, pc, args)?;
-        self.core.record_streams(&sender, args.iter().skip(1));
+        let sender = apply(Native::AddTrack, pc, args)?;
+        self.core.record_streams(&sender, args, 1);
         Ok(sender)
     }
 
     // `addTransceiver(trackOrKind, init)`: the native call, then `init.streams` is recorded.
-    #[wasm_bindgen(js_name = addTransceiver)]
+    #[wasm_bindgen(skip_jsdoc, js_name = addTransceiver)]
     pub fn add_transceiver(&self, pc: &JsValue, args: &Array) -> Result<JsValue, JsValue> {
-        let transceiver = apply_native(Native::AddTransceiver, pc, args)?;
-        let streams = get(&arg(args, 1), "streams");
-        let streams: Vec<JsValue> = streams.dyn_into::<Array>().map(|a| a.iter().collect()).unwrap_or_default();
-        self.core.record_streams(&get(&transceiver, "sender"), streams);
+        let transceiver = apply(Native::AddTransceiver, pc, args)?;
+        let streams = get(&get(args, "1"), "streams");
+        let streams = streams.dyn_into::<Array>().unwrap_or_else(|_| Array::new());
+        self.core.record_streams(&get(&transceiver, "sender"), &streams, 0);
         Ok(transceiver)
     }
 
     // `addTrackDetailed(track, ...streams)` → `{ sender, transceiver, reused, directionBefore, directionAfter }`.
-    #[wasm_bindgen(js_name = addTrackDetailed)]
+    #[wasm_bindgen(skip_jsdoc, js_name = addTrackDetailed)]
     pub fn add_track_detailed(&self, pc: &JsValue, args: &Array) -> Result<JsValue, JsValue> {
         let rtc = as_pc(pc)?;
         let before = self.core.snapshot(rtc);
         let sender = self.add_track(pc, args)?;
-        let transceivers: Vec<RtcRtpTransceiver> = items(&rtc.get_transceivers());
+        let transceivers: Vec<RtcRtpTransceiver> = items(call(rtc, Method::GetTransceivers, &JsValue::UNDEFINED));
         let transceiver = transceivers.iter().find(|t| get(t, "sender") == sender).cloned();
-        let index_before = transceiver.as_ref().and_then(|t| before.transceivers.iter().position(|b| b == t));
+        // Compared as plain JS values (`===`): the typed `==` is `Object.is`, one more import.
+        let index_before = transceiver.as_ref().and_then(|t| {
+            let t: &JsValue = t.as_ref();
+            before.transceivers.iter().position(|b| AsRef::<JsValue>::as_ref(b) == t)
+        });
         let direction_before = index_before
             .and_then(|i| before.facts.get(i))
             .map(|f| JsValue::from_str(f.direction.as_str()))
@@ -114,7 +110,7 @@ impl JsCore {
     }
 
     // `predictAddTrack(track)` → `{ reuse, candidates, throws }`.
-    #[wasm_bindgen(js_name = predictAddTrack)]
+    #[wasm_bindgen(skip_jsdoc, js_name = predictAddTrack)]
     pub fn predict_add_track(&self, pc: &JsValue, track: &JsValue) -> Result<JsValue, JsValue> {
         let rtc = as_pc(pc)?;
         let track = cast_ref::<MediaStreamTrack>(track, Web::Track)
@@ -124,24 +120,19 @@ impl JsCore {
     }
 
     // `hasSent(senderOrTransceiver)`.
-    #[wasm_bindgen(js_name = hasSent)]
+    #[wasm_bindgen(skip_jsdoc, js_name = hasSent)]
     pub fn has_sent(&self, pc: &JsValue, target: &JsValue) -> Result<bool, JsValue> {
         let rtc = as_pc(pc)?;
         if !is(target, Web::Sender) && !is(target, Web::Transceiver) {
             return Err(type_error("hasSent", "parameter 1 is not of type 'RTCRtpSender' or 'RTCRtpTransceiver'."));
         }
         self.core.has_sent(rtc, target).ok_or_else(|| {
-            web_sys::DomException::new_with_message_and_name(
-                "The sender or transceiver does not belong to this connection.",
-                "InvalidAccessError",
-            )
-            .map(JsValue::from)
-            .unwrap_or_else(|e| e)
+            bindings::dom_exception("The sender or transceiver does not belong to this connection.", "InvalidAccessError")
         })
     }
 
     // `streamIdsOf(sender)` → the stream ids, in order.
-    #[wasm_bindgen(js_name = streamIdsOf)]
+    #[wasm_bindgen(skip_jsdoc, js_name = streamIdsOf)]
     pub fn stream_ids_of(&self, sender: &JsValue) -> Result<Array, JsValue> {
         if !is(sender, Web::Sender) {
             return Err(type_error("streamIdsOf", "parameter 1 is not of type 'RTCRtpSender'."));
@@ -150,21 +141,21 @@ impl JsCore {
     }
 
     // `setSenderStreams(sender, ...streams)`: `sender.setStreams(...streams)`, recorded.
-    #[wasm_bindgen(js_name = setSenderStreams)]
+    #[wasm_bindgen(skip_jsdoc, js_name = setSenderStreams)]
     pub fn set_sender_streams(&self, sender: &JsValue, streams: &Array) -> Result<(), JsValue> {
         if !is(sender, Web::Sender) {
             return Err(type_error("setSenderStreams", "parameter 1 is not of type 'RTCRtpSender'."));
         }
-        let set_streams: js_sys::Function = get(sender, "setStreams")
-            .dyn_into()
-            .map_err(|_| type_error("setSenderStreams", "this browser has no RTCRtpSender.setStreams."))?;
-        set_streams.apply(sender, streams)?;
-        self.core.record_streams(sender, streams.iter());
+        if !get(sender, "setStreams").is_function() {
+            return Err(type_error("setSenderStreams", "this browser has no RTCRtpSender.setStreams."));
+        }
+        apply(Native::SetStreams, sender, streams)?;
+        self.core.record_streams(sender, streams, 0);
         Ok(())
     }
 
     // `localStreams()` → `[{ id, tracks, senders }]`.
-    #[wasm_bindgen(js_name = localStreams)]
+    #[wasm_bindgen(skip_jsdoc, js_name = localStreams)]
     pub fn local_streams(&self, pc: &JsValue) -> Result<Array, JsValue> {
         let rtc = as_pc(pc)?;
         Ok(self
@@ -180,25 +171,26 @@ impl JsCore {
     }
 
     // `remoteStreams()` → the remote `MediaStream`s, in order of first arrival.
-    #[wasm_bindgen(js_name = remoteStreams)]
+    #[wasm_bindgen(skip_jsdoc, js_name = remoteStreams)]
     pub fn remote_streams(&self) -> Array {
         self.core.remote_streams().into_iter().map(|(s, _)| JsValue::from(s)).collect()
     }
 
     // `isStreamless(stream)`: whether a remote stream is a group made for streamless tracks.
-    #[wasm_bindgen(js_name = isStreamless)]
+    #[wasm_bindgen(skip_jsdoc, js_name = isStreamless)]
     pub fn is_streamless(&self, stream: &JsValue) -> bool {
         self.core.remote_streams().iter().any(|(s, streamless)| *streamless && AsRef::<JsValue>::as_ref(s) == stream)
     }
 
     // The streamless policy, `"shared"` or `"per-track"`.
-    #[wasm_bindgen(getter, js_name = streamlessPolicy)]
-    pub fn streamless_policy(&self) -> String {
-        self.core.policy().as_str().to_owned()
+    #[wasm_bindgen(skip_jsdoc, getter, js_name = streamlessPolicy)]
+    pub fn streamless_policy(&self) -> JsValue {
+        // A JS string made here, not a returned `String`: no buffer to free afterwards in the glue.
+        JsValue::from_str(self.core.policy().as_str())
     }
 
     // Sets the policy; like a WebIDL enum attribute, an invalid value is ignored.
-    #[wasm_bindgen(setter, js_name = streamlessPolicy)]
+    #[wasm_bindgen(skip_jsdoc, setter, js_name = streamlessPolicy)]
     pub fn set_streamless_policy(&self, value: JsValue) {
         if let Ok(Some(p)) = policy_from(&value) {
             self.core.set_policy(p);
@@ -207,14 +199,15 @@ impl JsCore {
 
     // `close()`: the native close, then the books let go of every browser object they hold.
     // Through the prototype: a structural `pc.close()` would re-enter the subclass's override.
+    #[wasm_bindgen(skip_jsdoc)]
     pub fn close(&self, pc: &JsValue, args: &Array) -> Result<JsValue, JsValue> {
-        let result = apply_native(Native::Close, pc, args)?;
+        let result = apply(Native::Close, pc, args)?;
         self.core.release();
         Ok(result)
     }
 
     // Listener body for the native `track` event.
-    #[wasm_bindgen(js_name = onTrack)]
+    #[wasm_bindgen(skip_jsdoc, js_name = onTrack)]
     pub fn on_track(&self, pc: &JsValue, event: &JsValue) {
         if let (Some(target), Some(event)) = (cast_ref::<EventTarget>(pc, Web::EventTarget), cast_ref::<web_sys::Event>(event, Web::Event)) {
             self.core.on_track(target, event);
@@ -222,7 +215,7 @@ impl JsCore {
     }
 
     // Listener body for the native `signalingstatechange` event.
-    #[wasm_bindgen(js_name = onSignalingStateChange)]
+    #[wasm_bindgen(skip_jsdoc, js_name = onSignalingStateChange)]
     pub fn on_signaling_state_change(&self, pc: &JsValue) {
         if let Some(rtc) = cast_ref::<RtcPeerConnection>(pc, Web::PeerConnection) {
             self.core.on_signaling_state_change(rtc);
@@ -256,22 +249,24 @@ pub(crate) fn prediction_to_js(transceivers: &[RtcRtpTransceiver], p: &Predictio
 ///
 /// Safe to call repeatedly: assigning the stream the element already shows is a no-op, so playback
 /// does not restart. `stream` may be `null` to detach.
-#[wasm_bindgen(js_name = attachStream)]
+#[wasm_bindgen(skip_jsdoc, js_name = attachStream)]
 pub fn attach_stream(element: &JsValue, stream: &JsValue) -> Result<(), JsValue> {
-    let element = cast_ref::<web_sys::HtmlMediaElement>(element, Web::MediaElement)
-        .ok_or_else(|| js_sys::TypeError::new("attachStream: parameter 1 is not of type 'HTMLMediaElement'."))?;
+    // Plain property sets (no web-sys setters): one import fewer each (size budget).
+    if !is(element, Web::MediaElement) {
+        return Err(bindings::type_error("attachStream: parameter 1 is not of type 'HTMLMediaElement'."));
+    }
     if stream.is_null() || stream.is_undefined() {
-        element.set_src_object(None);
+        set(element, "srcObject", &JsValue::NULL);
         return Ok(());
     }
-    let stream = cast_ref::<MediaStream>(stream, Web::MediaStream)
-        .ok_or_else(|| js_sys::TypeError::new("attachStream: parameter 2 is not of type 'MediaStream'."))?;
-    let current = get(element, "srcObject");
-    if &current != AsRef::<JsValue>::as_ref(stream) {
-        element.set_src_object(Some(stream));
+    if !is(stream, Web::MediaStream) {
+        return Err(bindings::type_error("attachStream: parameter 2 is not of type 'MediaStream'."));
+    }
+    if &get(element, "srcObject") != stream {
+        set(element, "srcObject", stream);
     }
     // Playback starts by itself when the element may autoplay; no promise is left to reject.
-    element.set_autoplay(true);
+    set(element, "autoplay", &JsValue::TRUE);
     Ok(())
 }
 

@@ -66,3 +66,13 @@ pub use sender_reuse::Reason;
 pub use stream_grouping::StreamlessPolicy;
 pub use types::{ConnectionState, Direction, IceConnectionState, IceGatheringState, SdpType, SignalingState, StreamId, TrackKind};
 pub use gloo_events::EventListener;
+
+/// `parts.concat()`, for messages: std's `concat` has an overflow `expect` whose panic message
+/// formatting would keep core::fmt in the wasm (see the size budget).
+pub(crate) fn concat(parts: &[&str]) -> String {
+    let mut s = String::new();
+    for p in parts {
+        s.push_str(p);
+    }
+    s
+}

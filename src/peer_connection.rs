@@ -122,8 +122,17 @@ fn description_from(value: &JsValue) -> Option<SessionDescription> {
     Some(SessionDescription { sdp_type, sdp: get_string(value, "sdp").unwrap_or_default() })
 }
 
-async fn settle(promise: std::result::Result<js_sys::Promise, JsValue>) -> Result<JsValue> {
-    JsFuture::from(promise.map_err(Error::from_js)?).await.map_err(Error::from_js)
+/// Awaits a promise-returning call's result (a call that threw synchronously is an `Err`).
+async fn settle(promise: std::result::Result<Option<js_sys::Promise>, JsValue>) -> Result<JsValue> {
+    match promise.map_err(Error::from_js)? {
+        Some(p) => JsFuture::from(p).await.map_err(Error::from_js),
+        None => Ok(JsValue::UNDEFINED),
+    }
+}
+
+/// The object a catching binding returned (see the bindings' module docs for why it is an `Option`).
+fn returned<T>(value: std::result::Result<Option<T>, JsValue>, member: &str) -> Result<T> {
+    value.map_err(Error::from_js)?.ok_or_else(|| Error::new("OperationError", crate::concat(&[member, " returned nothing"])))
 }
 
 fn state<T: core::str::FromStr>(raw: &RtcPeerConnection, attribute: &str, fallback: T) -> T {
@@ -134,7 +143,7 @@ impl PeerConnection {
     /// `new RTCPeerConnection(configuration)`.
     pub fn new(configuration: &Configuration) -> Result<PeerConnection> {
         let dict = js(configuration)?;
-        let raw = RtcPeerConnection::new_with_configuration(dict.unchecked_ref()).map_err(Error::from_js)?;
+        let raw = returned(bindings::new_native(&dict), "RTCPeerConnection")?;
         Ok(Self::attach(raw, configuration.streamless_policy.unwrap_or_default()))
     }
 
@@ -177,8 +186,8 @@ impl PeerConnection {
     /// `streams` may be empty (a streamless track).
     pub fn add_track(&self, track: &MediaStreamTrack, streams: &[&MediaStream]) -> Result<RtcRtpSender> {
         let list: Array = streams.iter().map(|s| JsValue::from(*s)).collect();
-        let sender = bindings::native(&self.raw).add_track(track, &list).map_err(Error::from_js)?;
-        self.core.record_streams(&sender, list.iter());
+        let sender = returned(bindings::native(&self.raw).add_track(track, &list), "addTrack")?;
+        self.core.record_streams(&sender, &list, 0);
         Ok(sender)
     }
 
@@ -238,8 +247,8 @@ impl PeerConnection {
         let dict = js(&init)?;
         let list: Array = streams.iter().map(|s| JsValue::from(*s)).collect();
         let _ = js_sys::Reflect::set(&dict, &"streams".into(), &list);
-        let t = bindings::native(&self.raw).add_transceiver(&target, &dict).map_err(Error::from_js)?;
-        self.core.record_streams(&t.sender(), list.iter());
+        let t = returned(bindings::native(&self.raw).add_transceiver(&target, &dict), "addTransceiver")?;
+        self.core.record_streams(&t.sender(), &list, 0);
         Ok(t)
     }
 
@@ -268,11 +277,11 @@ impl PeerConnection {
     /// `sender.setStreams(...streams)`, recorded.
     pub fn set_sender_streams(&self, sender: &RtcRtpSender, streams: &[&MediaStream]) -> Result<()> {
         let list: Array = streams.iter().map(|s| JsValue::from(*s)).collect();
-        let f: js_sys::Function = get(sender, "setStreams")
-            .dyn_into()
-            .map_err(|_| Error::new("NotSupportedError", "RTCRtpSender.setStreams is not available"))?;
-        f.apply(sender, &list).map_err(Error::from_js)?;
-        self.core.record_streams(sender, list.iter());
+        if !get(sender, "setStreams").is_function() {
+            return Err(Error::new("NotSupportedError", "RTCRtpSender.setStreams is not available"));
+        }
+        bindings::apply(bindings::Native::SetStreams, sender, &list).map_err(Error::from_js)?;
+        self.core.record_streams(sender, &list, 0);
         Ok(())
     }
 
@@ -390,7 +399,7 @@ impl PeerConnection {
 
     /// [`createDataChannel(label)`](https://developer.mozilla.org/docs/Web/API/RTCPeerConnection/createDataChannel).
     pub fn create_data_channel(&self, label: &str) -> Result<RtcDataChannel> {
-        bindings::native(&self.raw).create_data_channel(label, &JsValue::UNDEFINED).map_err(Error::from_js)
+        returned(bindings::native(&self.raw).create_data_channel(label, &JsValue::UNDEFINED), "createDataChannel")
     }
 
     /// [`getStats()`](https://developer.mozilla.org/docs/Web/API/RTCPeerConnection/getStats).

@@ -30,11 +30,17 @@ impl MediaSection {
 /// Reads the media sections of an SDP blob. Unknown or malformed lines are skipped, never fatal.
 pub fn media_sections(sdp: &str) -> Vec<MediaSection> {
     // SDP is ASCII (RFC 8866): the ASCII-only string functions keep Unicode tables out of the wasm.
+    // Lines are cut by hand (`lines()` and `char` patterns carry panic paths whose messages would
+    // keep integer formatting in the wasm; see the size budget). Same lines as `str::lines`.
     let mut sections = Vec::new();
     let mut session_direction = Direction::SendRecv;
     let mut current: Option<MediaSection> = None;
-    for line in sdp.lines() {
-        let line = line.strip_suffix('\r').unwrap_or(line);
+    let mut rest = sdp;
+    while !rest.is_empty() {
+        let end = rest.bytes().position(|b| b == b'\n').unwrap_or(rest.len());
+        let line = rest.get(..end).unwrap_or_default();
+        rest = rest.get(end + 1..).unwrap_or_default();
+        let line = line.strip_suffix("\r").unwrap_or(line);
         if let Some(rest) = line.strip_prefix("m=") {
             sections.extend(current.take());
             let port = rest.split_ascii_whitespace().nth(1).unwrap_or("");

@@ -168,22 +168,21 @@ impl Reason {
         match self {
             Reason::HasTrack => "has a track".into(),
             Reason::KindMismatch { transceiver, track } => {
-                ["kind ", transceiver.as_str(), ", track is ", track.as_str()].concat()
+                crate::concat(&["kind ", transceiver.as_str(), ", track is ", track.as_str()])
             }
             Reason::Stopped => "stopped".into(),
             Reason::Stopping => "stopping (stop() was called, not yet negotiated)".into(),
             Reason::HasSent { current_direction } => {
-                ["has sent before (currentDirection was ", current_direction.as_str(), ")"].concat()
+                crate::concat(&["has sent before (currentDirection was ", current_direction.as_str(), ")"])
             }
             Reason::StoppingReused => {
                 "stopping; this browser still reuses it and its direction stays stopped (departs from the spec)".into()
             }
-            Reason::StoppingPicked { throws } => [
+            Reason::StoppingPicked { throws } => crate::concat(&[
                 "stopping; this browser still picks it and addTrack throws ",
                 throws.as_str(),
                 " (departs from the spec)",
-            ]
-            .concat(),
+            ]),
         }
     }
 }
