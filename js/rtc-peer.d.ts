@@ -22,13 +22,22 @@ export interface AddTrackOutcome {
   directionAfter: RTCRtpTransceiverDirection;
 }
 
-/** Stable codes for why a transceiver is not reusable. */
-export type ReuseReasonCode = 'has-track' | 'kind-mismatch' | 'stopped' | 'stopping' | 'has-sent';
+/**
+ * Stable codes for a candidate's verdict: why it is not reusable (the first failed condition), or
+ * a browser departure from the spec: `'stopping-picked'` (Chromium picks a stopping transceiver and
+ * addTrack throws) and `'stopping-reused'` (Firefox reuses a stopping transceiver; reusable).
+ */
+export type ReuseReasonCode =
+  | 'has-track' | 'kind-mismatch' | 'stopped' | 'stopping' | 'has-sent'
+  | 'stopping-picked' | 'stopping-reused';
 
 export interface ReuseCandidate {
   transceiver: RTCRtpTransceiver;
   reusable: boolean;
-  /** The first failed condition in plain words, e.g. "has sent before (currentDirection was sendonly)". */
+  /**
+   * The first failed condition in plain words, e.g. "has sent before (currentDirection was
+   * sendonly)"; on a reusable candidate, null or the browser departure that makes it reusable.
+   */
   reason: string | null;
   code: ReuseReasonCode | null;
 }

@@ -19,8 +19,8 @@ part() {
 }
 
 part host cargo test --quiet
-part chrome env -u GECKODRIVER wasm-pack test --headless --chrome
-part firefox env -u CHROMEDRIVER wasm-pack test --headless --firefox
+part chrome env -u GECKODRIVER wasm-pack test --headless --chrome -- --no-fail-fast
+part firefox env -u CHROMEDRIVER wasm-pack test --headless --firefox -- --no-fail-fast
 if [ -d tests/page ]; then
   part package bash scripts/build-pkg.sh
   for t in tests/page/*.test.mjs; do

@@ -1,0 +1,4 @@
+import * as rtcPeer from 'rtc-peer';
+import { loopbackCall } from './call.js';
+
+loopbackCall(rtcPeer, 'webpack');
