@@ -19,8 +19,13 @@ part() {
 }
 
 part host cargo test --quiet
-part chrome env -u GECKODRIVER wasm-pack test --headless --chrome -- --no-fail-fast
-part firefox env -u CHROMEDRIVER wasm-pack test --headless --firefox -- --no-fail-fast
+# One wasm-pack run per test binary: cargo stops at the first failing binary otherwise, and
+# wasm-pack forwards extra arguments (like --no-fail-fast) to `cargo build` too, which rejects them.
+for t in tests/*.rs; do
+  name=$(basename "$t" .rs)
+  part "chrome:$name" env -u GECKODRIVER wasm-pack test --headless --chrome -- --test "$name"
+  part "firefox:$name" env -u CHROMEDRIVER wasm-pack test --headless --firefox -- --test "$name"
+done
 if [ -d tests/page ]; then
   part package bash scripts/build-pkg.sh
   for t in tests/page/*.test.mjs; do

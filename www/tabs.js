@@ -15,6 +15,7 @@ export function tabs({ PeerConnection, policy, log, onSession, onPeer }) {
   const channel = new BroadcastChannel(CHANNEL);
   let peer = null; // the other tab's id
   let call = null;
+  let inbox = Promise.resolve(); // signalling messages, applied in order
 
   const send = (msg) => channel.postMessage({ ...msg, from: id, to: msg.to ?? peer });
   const hello = (to) => channel.postMessage({ kind: 'hello', from: id, to: to ?? null });
@@ -36,7 +37,12 @@ export function tabs({ PeerConnection, policy, log, onSession, onPeer }) {
       end();
       hello();
     } else if (msg.kind === 'signal') {
-      call?.signal(msg).catch((err) => log(`signalling failed: ${err.name}: ${err.message}`, 'warn'));
+      // One message at a time: a candidate must not reach addIceCandidate before the description
+      // ahead of it has been applied (it would be dropped, and the call might never connect).
+      const current = call;
+      inbox = inbox
+        .then(() => current?.signal(msg))
+        .catch((err) => log(`signalling failed: ${err.name}: ${err.message}`, 'warn'));
     }
   };
 
@@ -55,6 +61,11 @@ export function tabs({ PeerConnection, policy, log, onSession, onPeer }) {
     let count = 0;
 
     pc.addEventListener('negotiationneeded', async () => {
+      // The polite tab lets the impolite one make the first offer. An initial glare would roll
+      // back the polite tab's offer, and the ICE candidates gathered for it (which the impolite
+      // side ignores) are not gathered again: the call would never connect. The browser fires
+      // negotiationneeded again once the first exchange is stable, so nothing is lost.
+      if (polite && !pc.remoteDescription) return;
       try {
         makingOffer = true;
         await pc.setLocalDescription();
