@@ -140,32 +140,38 @@ impl Core {
     pub(crate) fn snapshot(&self, pc: &RtcPeerConnection) -> Snapshot {
         let transceivers: Vec<RtcRtpTransceiver> = items(call(pc, Method::GetTransceivers, &JsValue::UNDEFINED));
         let closed = get_string(pc, "signalingState").as_deref() == Some("closed");
-        let facts = self.write(|st| {
-            transceivers
-                .iter()
-                .map(|t| {
-                    let key = key(t);
-                    let current = direction_of(t, "currentDirection");
-                    st.ledger.observe(key, current);
-                    let direction = direction_of(t, "direction").unwrap_or(Direction::Inactive);
-                    // Only the spec's signals: Chromium's legacy `stopped` attribute is already true while
-                    // the transceiver is merely stopping.
-                    let stopped = current == Some(Direction::Stopped);
-                    let receiver_kind = get_string(&get(&get(t, "receiver"), "track"), "kind")
-                        .and_then(|k| k.parse::<TrackKind>().ok())
-                        .unwrap_or(TrackKind::Audio);
-                    TransceiverFacts {
-                        kind: receiver_kind,
-                        sender_has_track: !get(&get(t, "sender"), "track").is_null(),
-                        stopped,
-                        stopping: !stopped && direction == Direction::Stopped,
-                        direction,
-                        current_direction: current,
-                        has_sent: st.ledger.has_sent(key),
-                        sent_direction: st.ledger.sent_direction(key),
-                    }
-                })
-                .collect()
+        // The browser is read first, with no borrow held (its getters are calls into JS); the
+        // borrow then only adds the history.
+        let keys: Vec<u32> = transceivers.iter().map(|t| key(t)).collect();
+        let mut facts: Vec<TransceiverFacts> = transceivers
+            .iter()
+            .map(|t| {
+                let current = direction_of(t, "currentDirection");
+                let direction = direction_of(t, "direction").unwrap_or(Direction::Inactive);
+                // Only the spec's signals: Chromium's legacy `stopped` attribute is already true while
+                // the transceiver is merely stopping.
+                let stopped = current == Some(Direction::Stopped);
+                let receiver_kind = get_string(&get(&get(t, "receiver"), "track"), "kind")
+                    .and_then(|k| k.parse::<TrackKind>().ok())
+                    .unwrap_or(TrackKind::Audio);
+                TransceiverFacts {
+                    kind: receiver_kind,
+                    sender_has_track: !get(&get(t, "sender"), "track").is_null(),
+                    stopped,
+                    stopping: !stopped && direction == Direction::Stopped,
+                    direction,
+                    current_direction: current,
+                    has_sent: false,
+                    sent_direction: None,
+                }
+            })
+            .collect();
+        self.write(|st| {
+            for (f, &k) in facts.iter_mut().zip(&keys) {
+                st.ledger.observe(k, f.current_direction);
+                f.has_sent = st.ledger.has_sent(k);
+                f.sent_direction = st.ledger.sent_direction(k);
+            }
         });
         Snapshot { transceivers, facts, closed }
     }
@@ -184,6 +190,18 @@ impl Core {
         };
         let prediction = sender_reuse::predict(&facts, &self.read(|st| st.rules));
         (snap, prediction)
+    }
+
+    /// After a successful `addTrack`: the sender's transceiver, and its direction before the call
+    /// if it already existed in `before` (reused), `None` if it is new. Both faces' `addTrackDetailed`.
+    pub(crate) fn added_on(&self, pc: &RtcPeerConnection, before: &Snapshot, sender: &JsValue) -> Option<(RtcRtpTransceiver, Option<Direction>)> {
+        let now: Vec<RtcRtpTransceiver> = items(call(pc, Method::GetTransceivers, &JsValue::UNDEFINED));
+        let transceiver = now.into_iter().find(|t| &get(t, "sender") == sender)?;
+        // Compared as plain JS values (`===`): the typed `==` is `Object.is`, one more import.
+        let t: &JsValue = transceiver.as_ref();
+        let index = before.transceivers.iter().position(|b| AsRef::<JsValue>::as_ref(b) == t);
+        let direction_before = index.and_then(|i| before.facts.get(i)).map(|f| f.direction);
+        Some((transceiver, direction_before))
     }
 
     /// Whether the transceiver (or the sender's transceiver) has ever sent.
@@ -247,28 +265,31 @@ impl Core {
         let snap = self.snapshot(pc);
         let present: Vec<u32> = snap.transceivers.iter().map(|t| key(t)).collect();
         let sections = get_string(&get(pc, "remoteDescription"), "sdp").map(|s| sdp::media_sections(&s)).unwrap_or_default();
+        // Which remote tracks the far side no longer sends, read from the browser with no borrow held.
+        let tracked: Vec<(TrackKey, MediaStreamTrack, RtcRtpTransceiver)> = self.read(|st| {
+            st.remote_tracks.iter().map(|r| (r.key, Clone::clone(&r.track), r.transceiver.clone())).collect()
+        });
+        let gone: Vec<TrackKey> = tracked
+            .iter()
+            .filter(|(_, track, transceiver)| {
+                let t_key = key(transceiver);
+                if !present.contains(&t_key) {
+                    return true; // rolled back away
+                }
+                if direction_of(transceiver, "currentDirection") == Some(Direction::Stopped)
+                    || get_string(track, "readyState").as_deref() == Some("ended")
+                {
+                    return true;
+                }
+                match get_string(transceiver, "mid") {
+                    Some(mid) => sdp::section_for_mid(&sections, &mid).is_some_and(|s| !s.sends()),
+                    None => false,
+                }
+            })
+            .map(|(k, _, _)| *k)
+            .collect();
         let dispatch = self.write(|st| {
             st.ledger.retain(|k| present.contains(&k));
-            let gone: Vec<TrackKey> = st
-                .remote_tracks
-                .iter()
-                .filter(|r| {
-                    let t_key = key(&r.transceiver);
-                    if !present.contains(&t_key) {
-                        return true; // rolled back away
-                    }
-                    if direction_of(&r.transceiver, "currentDirection") == Some(Direction::Stopped)
-                        || get_string(&r.track, "readyState").as_deref() == Some("ended")
-                    {
-                        return true;
-                    }
-                    match get_string(&r.transceiver, "mid") {
-                        Some(mid) => sdp::section_for_mid(&sections, &mid).is_some_and(|s| !s.sends()),
-                        None => false,
-                    }
-                })
-                .map(|r| r.key)
-                .collect();
             let mut out = Vec::new();
             for key in gone {
                 let events = st.grouping.track_removed(key);

@@ -9,7 +9,7 @@
 //! `instanceof DOMException`); bad input to an added member throws a `TypeError` with a message in
 //! the browser's style. Nothing here panics on JS input.
 
-use crate::bindings::{self, apply, call, cast_ref, get, is, items, record, set, Method, Native, Web};
+use crate::bindings::{self, apply, cast_ref, get, is, record, set, Native, Web};
 use crate::core::Core;
 use crate::sender_reuse::{Outcome, Prediction};
 use crate::stream_grouping::StreamlessPolicy;
@@ -87,24 +87,16 @@ impl JsCore {
         let rtc = as_pc(pc)?;
         let before = self.core.snapshot(rtc);
         let sender = self.add_track(pc, args)?;
-        let transceivers: Vec<RtcRtpTransceiver> = items(call(rtc, Method::GetTransceivers, &JsValue::UNDEFINED));
-        let transceiver = transceivers.iter().find(|t| get(t, "sender") == sender).cloned();
-        // Compared as plain JS values (`===`): the typed `==` is `Object.is`, one more import.
-        let index_before = transceiver.as_ref().and_then(|t| {
-            let t: &JsValue = t.as_ref();
-            before.transceivers.iter().position(|b| AsRef::<JsValue>::as_ref(b) == t)
-        });
-        let direction_before = index_before
-            .and_then(|i| before.facts.get(i))
-            .map(|f| JsValue::from_str(f.direction.as_str()))
-            .unwrap_or(JsValue::NULL);
-        let t_js: JsValue = transceiver.map(JsValue::from).unwrap_or(JsValue::NULL);
+        let (transceiver, direction_before) = match self.core.added_on(rtc, &before, &sender) {
+            Some((t, d)) => (JsValue::from(t), d),
+            None => (JsValue::NULL, None),
+        };
         Ok(record(&[
             ("sender", sender),
-            ("transceiver", t_js.clone()),
-            ("reused", JsValue::from_bool(index_before.is_some())),
-            ("directionBefore", direction_before),
-            ("directionAfter", get(&t_js, "direction")),
+            ("reused", JsValue::from_bool(direction_before.is_some())),
+            ("directionBefore", direction_before.map(|d| JsValue::from_str(d.as_str())).unwrap_or(JsValue::NULL)),
+            ("directionAfter", get(&transceiver, "direction")),
+            ("transceiver", transceiver),
         ])
         .into())
     }

@@ -195,15 +195,13 @@ impl PeerConnection {
     pub fn add_track_detailed(&self, track: &MediaStreamTrack, streams: &[&MediaStream]) -> Result<AddTrackOutcome> {
         let before = self.core.snapshot(&self.raw);
         let sender = self.add_track(track, streams)?;
-        let transceiver = self
-            .transceivers()
-            .into_iter()
-            .find(|t| t.sender() == sender)
+        let (transceiver, direction_before) = self
+            .core
+            .added_on(&self.raw, &before, &sender)
             .ok_or_else(|| Error::new("OperationError", "the new sender has no transceiver"))?;
-        let index_before = before.transceivers.iter().position(|t| *t == transceiver);
         Ok(AddTrackOutcome {
-            reused: index_before.is_some(),
-            direction_before: index_before.and_then(|i| before.facts.get(i)).map(|f| f.direction),
+            reused: direction_before.is_some(),
+            direction_before,
             direction_after: get_string(&transceiver, "direction").and_then(|d| d.parse().ok()),
             sender,
             transceiver,
