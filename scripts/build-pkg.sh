@@ -8,9 +8,9 @@ export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
 profile=--release
 if [ "${1:-}" = "--dev" ]; then profile=--dev; shift; fi
 
-wasm-pack --quiet build $profile --target bundler --out-dir pkg --out-name rtc_peer --no-pack . "$@" 2>&1 | grep -v 'failed to get wasm-pack version' >&2 || true
+wasm-pack --quiet build $profile --target bundler --out-dir pkg --out-name rtc_peer --no-pack . --features js,small-alloc "$@" 2>&1 | grep -v 'failed to get wasm-pack version' >&2 || true
 [ -f pkg/rtc_peer_bg.wasm ] || { echo "build-pkg: wasm-pack build failed" >&2; exit 1; }
-wasm-pack --quiet build $profile --target web --out-dir pkg/web --out-name rtc_peer --no-pack . "$@" 2>&1 | grep -v 'failed to get wasm-pack version' >&2 || true
+wasm-pack --quiet build $profile --target web --out-dir pkg/web --out-name rtc_peer --no-pack . --features js,small-alloc "$@" 2>&1 | grep -v 'failed to get wasm-pack version' >&2 || true
 [ -f pkg/web/rtc_peer_bg.wasm ] || { echo "build-pkg: wasm-pack web build failed" >&2; exit 1; }
 
 # wasm-pack's own package.json / README / .gitignore (which says `*`, hiding files from npm pack) go.

@@ -9,5 +9,5 @@ export REUSE_SEED="${REUSE_SEED:-$(( (RANDOM << 15 | RANDOM) % 2000000000 ))}"
 export REUSE_SEQUENCES="${REUSE_SEQUENCES:-400}"
 export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-1800}"
 echo "differential: seed $REUSE_SEED, $REUSE_SEQUENCES sequences × 30 steps (replay: REUSE_SEED=$REUSE_SEED REUSE_SEQUENCES=$REUSE_SEQUENCES npm run differential:long)"
-CHROMEDRIVER="$(command -v chromedriver)" env -u GECKODRIVER wasm-pack test --headless --chrome -- --test reuse -- prediction_agrees
-GECKODRIVER="$(command -v geckodriver)" env -u CHROMEDRIVER wasm-pack test --headless --firefox -- --test reuse -- prediction_agrees
+CHROMEDRIVER="$(command -v chromedriver)" env -u GECKODRIVER wasm-pack test --headless --chrome -- --features js --test reuse -- prediction_agrees
+GECKODRIVER="$(command -v geckodriver)" env -u CHROMEDRIVER wasm-pack test --headless --firefox -- --features js --test reuse -- prediction_agrees

@@ -38,7 +38,7 @@ status=0
 run() {
   local name=$1; shift
   local start=$SECONDS
-  if "$@" wasm-pack test --headless "--$name" -- --test fuzz -- --nocapture; then
+  if "$@" wasm-pack test --headless "--$name" -- --features js --test fuzz -- --nocapture; then
     echo "fuzz-long: $name ok ($((SECONDS - start)) s)"
   else
     echo "fuzz-long: $name FAILED ($((SECONDS - start)) s); replay with FUZZ_SEED=$seed FUZZ_COUNT=$count FUZZ_BROWSER=$name bash scripts/fuzz-long.sh"

@@ -23,8 +23,8 @@ part host cargo test --quiet
 # wasm-pack forwards extra arguments (like --no-fail-fast) to `cargo build` too, which rejects them.
 for t in tests/*.rs; do
   name=$(basename "$t" .rs)
-  part "chrome:$name" env -u GECKODRIVER wasm-pack test --headless --chrome -- --test "$name"
-  part "firefox:$name" env -u CHROMEDRIVER wasm-pack test --headless --firefox -- --test "$name"
+  part "chrome:$name" env -u GECKODRIVER wasm-pack test --headless --chrome -- --features js --test "$name"
+  part "firefox:$name" env -u CHROMEDRIVER wasm-pack test --headless --firefox -- --features js --test "$name"
 done
 if [ -d tests/page ]; then
   part package bash scripts/build-pkg.sh

@@ -49,6 +49,7 @@ pub mod browser;
 pub mod config;
 mod core;
 mod error;
+#[cfg(feature = "js")]
 mod js_api;
 mod peer_connection;
 pub mod sdp;
@@ -58,6 +59,7 @@ pub mod types;
 
 pub use config::{BundlePolicy, Configuration, IceCandidate, IceServer, IceTransportPolicy, SessionDescription, TransceiverInit};
 pub use error::{Error, ErrorKind, Result};
+#[cfg(feature = "js")]
 pub use js_api::{attach_stream, core_class};
 pub use peer_connection::{
     AddTrackOutcome, DescriptionSlot, LocalStream, PeerConnection, RemoteStream, ReusePrediction, ReuseVerdict, TransceiverFor,
