@@ -4,23 +4,32 @@
 // override is the browser's own (every overload, legacy callbacks, attributes, future members), at
 // native speed; `pc instanceof RTCPeerConnection`, `event.target === pc` and `this` in `on*`
 // handlers all hold; libraries that check the class accept it. The few members that keep books
-// forward in one line each to the Rust core (src/js_api.rs), passing `arguments` untouched so
+// forward in one line each to the Rust core (src/js_face.rs), passing `arguments` untouched so
 // that `f()` and `f(undefined)` stay different calls. No state lives here but the core handle.
+//
+// The browser's own members are those of the class's real superclass (`base`, read once here),
+// never looked up by global name at call time: the page may install `PeerConnection` as
+// `window.RTCPeerConnection`, or a shim, at any moment.
 export function definePeerConnection(Core) {
   class PeerConnection extends RTCPeerConnection {
     #core;
 
     constructor() {
-      const core = new Core(arguments[0]); // validates streamlessPolicy before any connection exists
+      const core = new Core(arguments[0], base); // validates streamlessPolicy before any connection exists
       super(...arguments);
       this.#core = core;
       this.addEventListener('track', (e) => core.onTrack(this, e));
-      this.addEventListener('signalingstatechange', () => core.onSignalingStateChange(this));
+      // Descriptions applied on the raw object are settled a task later (the faces' own settle first).
+      this.addEventListener('signalingstatechange', () => {
+        if (core.onSignalingStateChange()) setTimeout(() => core.settle(this));
+      });
     }
 
     addTrack(track, ...streams) { return this.#core.addTrack(this, arguments); }
     close() { return this.#core.close(this, arguments); }
     addTransceiver(trackOrKind) { return this.#core.addTransceiver(this, arguments); }
+    setLocalDescription() { return this.#core.setLocalDescription(this, arguments); }
+    setRemoteDescription(description) { return this.#core.setRemoteDescription(this, arguments); }
 
     /** addTrack, reporting `{ sender, transceiver, reused, directionBefore, directionAfter }`. */
     addTrackDetailed(track, ...streams) { return this.#core.addTrackDetailed(this, arguments); }
@@ -44,6 +53,8 @@ export function definePeerConnection(Core) {
     /** The native object: this connection is one, so it is itself. */
     get native() { return this; }
   }
+
+  const base = Object.getPrototypeOf(PeerConnection.prototype);
 
   // `onstreamadded` / `onstreamremoved`, with event-handler-attribute semantics.
   for (const type of ['streamadded', 'streamremoved']) {

@@ -16,7 +16,7 @@
 //! `Option<T>` (the glue allocates no slot for `undefined`/`null`), and reads that may meet
 //! `null` use [`get`], which never throws. Imports that return nothing or a number are unaffected.
 
-use js_sys::{Array, Object, Reflect};
+use js_sys::Array;
 use wasm_bindgen::prelude::*;
 use web_sys::{MediaStreamTrack, RtcPeerConnection, RtcRtpSender, RtcRtpTransceiver};
 
@@ -93,219 +93,65 @@ pub(crate) fn native(pc: &RtcPeerConnection) -> &NativePc {
     pc.unchecked_ref()
 }
 
-// The JS half of these bindings: a few generic helpers in place of one wasm-bindgen import per
-// browser member (each import is a JS shim plus a long hashed name in both the wasm and the glue,
-// a measurable part of the size budget). Classes, members and event types are picked by index
-// into the lists here, so no string is copied across per call on the hot paths.
+// The JS half: the native constructor as it was when this module loaded (a page that later
+// installs `PeerConnection` as `window.RTCPeerConnection` must not make the Rust face build the
+// subclass), and `apply` over the prototype of the class's real superclass, handed in by the JS
+// class itself, so a member is never looked up by global name at call time.
 #[wasm_bindgen(inline_js = r"
-const TYPES = ['MediaStream', 'MediaStreamTrack', 'RTCRtpTransceiver', 'RTCRtpSender', 'RTCPeerConnection', 'EventTarget', 'Event', 'HTMLMediaElement'];
-export function isA(v, i) { const k = globalThis[TYPES[i]]; return typeof k === 'function' && v instanceof k; }
+const Native = globalThis.RTCPeerConnection;
+export function newPeerConnection(c) { return new Native(c); }
+export function nativePrototype() { return Native?.prototype; }
 
-export function get(o, k) { try { return Reflect.get(o, k); } catch {} }
-
-const KEYS = new WeakMap();
-let next = 1;
-export function key(o, add) {
-  if (Object(o) !== o) return 0;
-  let k = KEYS.get(o);
-  if (k === undefined && add) { k = next; next = (next + 1) >>> 0 || 1; KEYS.set(o, k); }
-  return k ?? 0;
-}
-
-const METHODS = ['getTransceivers', 'getSenders', 'addTrack', 'removeTrack'];
-export function call(o, i, a) { return o[METHODS[i]](a); }
-
-const NATIVE = ['addTrack', 'addTransceiver', 'close', 'setStreams'], natives = [];
-export function apply(t, i, a) {
-  const f = i < 3 ? (natives[i] ??= globalThis.RTCPeerConnection?.prototype[NATIVE[i]]) : t[NATIVE[i]];
+const NATIVE = ['addTrack', 'addTransceiver', 'close', 'setLocalDescription', 'setRemoteDescription', 'removeTrack'];
+export function apply(proto, t, i, a) {
+  const f = proto?.[NATIVE[i]];
   if (typeof f !== 'function') throw new TypeError('RTCPeerConnection lacks this member');
   return f.apply(t, a);
 }
-
-const EVENTS = ['streamadded', 'streamremoved', 'addtrack', 'removetrack'];
-export function fire(target, i, x, streamless) {
-  try {
-    target.dispatchEvent(i < 2 ? Object.assign(new Event(EVENTS[i]), { stream: x, streamless: !!streamless })
-      : new MediaStreamTrackEvent(EVENTS[i], { track: x }));
-  } catch {}
-}
-
-export function make(i, message, name) {
-  return i === 0 ? new MediaStream() : i === 1 ? new TypeError(message) : new DOMException(message, name);
-}
-
-export function userAgent() { return globalThis.navigator?.userAgent; }
-
-export function newPeerConnection(c) { return new RTCPeerConnection(c); }
+export function setStreams(s, a) { return s.setStreams(...a); }
 ")]
 extern "C" {
-    // Indices and flags are `i32` (not `u32`/`bool`) in these declarations: wasm-bindgen then
-    // imports the functions above directly, with no converting shim in the JS glue (size budget).
-    #[wasm_bindgen(js_name = isA)]
-    fn is_a(value: &JsValue, type_index: i32) -> bool;
-
-    /// `target[key]`, or `undefined` where `Reflect.get` would throw (`null`, `undefined`, a
-    /// primitive, a throwing getter): reading through a missing object is not an error here.
-    #[wasm_bindgen(js_name = get)]
-    pub(crate) fn get(target: &JsValue, key: &str) -> JsValue;
-
-    #[wasm_bindgen(js_name = key)]
-    fn key_js(object: &JsValue, add: i32) -> u32;
-
-    #[wasm_bindgen(js_name = call)]
-    fn call_js(object: &JsValue, method: i32, arg: &JsValue) -> JsValue;
-
     #[wasm_bindgen(catch, js_name = apply)]
-    fn apply_js(this: &JsValue, member: i32, args: &Array) -> Result<Option<JsValue>, JsValue>;
+    fn apply_js(proto: &JsValue, this: &JsValue, member: i32, args: &Array) -> Result<Option<JsValue>, JsValue>;
 
-    #[wasm_bindgen(js_name = fire)]
-    fn fire_js(target: &JsValue, event: i32, payload: &JsValue, streamless: i32);
+    #[wasm_bindgen(catch, js_name = setStreams)]
+    fn set_streams_js(sender: &JsValue, streams: &Array) -> Result<(), JsValue>;
 
-    #[wasm_bindgen(js_name = make)]
-    fn make_js(class: i32, message: &str, name: &str) -> JsValue;
-
-    /// `new RTCPeerConnection(configuration)`, exceptions returned as `Err`.
+    /// `new RTCPeerConnection(configuration)` of the native class, exceptions returned as `Err`.
     #[wasm_bindgen(catch, js_name = newPeerConnection)]
     pub(crate) fn new_native(configuration: &JsValue) -> Result<Option<RtcPeerConnection>, JsValue>;
 
-    /// `navigator.userAgent` (`undefined` outside a browser).
-    #[wasm_bindgen(js_name = userAgent)]
-    pub(crate) fn user_agent() -> JsValue;
-}
-
-/// The browser types the glue checks for, in the order of `TYPES` in the JS above.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Web {
-    MediaStream = 0,
-    Track = 1,
-    Transceiver = 2,
-    Sender = 3,
-    PeerConnection = 4,
-    EventTarget = 5,
-    Event = 6,
-    MediaElement = 7,
-}
-
-/// `value instanceof <type>`.
-pub(crate) fn is(value: &JsValue, t: Web) -> bool {
-    is_a(value, t as i32)
-}
-
-/// `value` as `T` if it is an instance of `t` (which must be `T`'s JS class).
-pub(crate) fn cast<T: JsCast>(value: JsValue, t: Web) -> Option<T> {
-    is(&value, t).then(|| value.unchecked_into())
-}
-
-/// `value` as `&T` if it is an instance of `t` (which must be `T`'s JS class).
-pub(crate) fn cast_ref<T: JsCast>(value: &JsValue, t: Web) -> Option<&T> {
-    is(value, t).then(|| value.unchecked_ref())
-}
-
-/// Reads a string property, `None` when it is absent or not a string.
-pub(crate) fn get_string(target: &JsValue, key: &str) -> Option<String> {
-    get(target, key).as_string()
-}
-
-/// A small integer for a JS object, by identity: the same object always gets the same key, and no
-/// object is kept alive by having one (the map is a `WeakMap` in JS, so wasm holds no JS object
-/// for it either). `0` for a non-object.
-pub(crate) fn key(object: &JsValue) -> u32 {
-    key_js(object, 1)
-}
-
-/// The object's key if it has been given one.
-pub(crate) fn known_key(object: &JsValue) -> Option<u32> {
-    Some(key_js(object, 0)).filter(|k| *k != 0)
-}
-
-/// Browser methods called through [`call`], in the order of `METHODS` in the JS above.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Method {
-    /// `pc.getTransceivers()`
-    GetTransceivers = 0,
-    /// `pc.getSenders()`
-    GetSenders = 1,
-    /// `stream.addTrack(track)`
-    AddTrack = 2,
-    /// `stream.removeTrack(track)`
-    RemoveTrack = 3,
-}
-
-/// `object[method](arg)`, for members that do not throw on the objects they are called on here.
-pub(crate) fn call(object: &JsValue, method: Method, arg: &JsValue) -> JsValue {
-    call_js(object, method as i32, arg)
-}
-
-/// The items of a browser-returned array, trusted to be of type `T` (e.g. `getTransceivers()`).
-pub(crate) fn items<T: JsCast>(array: JsValue) -> Vec<T> {
-    array.unchecked_into::<Array>().iter().map(JsCast::unchecked_into).collect()
+    /// `RTCPeerConnection.prototype` as it was when the package loaded.
+    #[wasm_bindgen(js_name = nativePrototype)]
+    pub(crate) fn native_prototype() -> JsValue;
 }
 
 /// The members applied to a caller's argument list, in the order of `NATIVE` in the JS above.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Native {
-    /// `RTCPeerConnection.prototype.addTrack`
+    /// `addTrack(track, ...streams)`
     AddTrack = 0,
-    /// `RTCPeerConnection.prototype.addTransceiver`
+    /// `addTransceiver(trackOrKind, init)`
     AddTransceiver = 1,
-    /// `RTCPeerConnection.prototype.close`
+    /// `close()`
     Close = 2,
-    /// The sender's own `setStreams`.
-    SetStreams = 3,
+    /// `setLocalDescription(description?)`
+    SetLocalDescription = 3,
+    /// `setRemoteDescription(description)`
+    SetRemoteDescription = 4,
+    /// `removeTrack(sender)`
+    RemoveTrack = 5,
 }
 
-/// `member.apply(this, args)`, the exception as `Err`. The connection's members are
-/// `RTCPeerConnection.prototype`'s (read once), never an override of a subclass; the caller's
-/// argument list passes through untouched. A `null` result reads as `undefined` (see the module
-/// docs; none of these members returns `null`).
-pub(crate) fn apply(member: Native, this: &JsValue, args: &Array) -> Result<JsValue, JsValue> {
-    Ok(apply_js(this, member as i32, args)?.unwrap_or(JsValue::UNDEFINED))
+/// `proto[member].apply(this, args)`, the exception as `Err`: the caller's argument list passes
+/// through untouched (natively `f()` and `f(undefined)` differ). `proto` is the prototype of the
+/// real superclass (JS face) or of the native class (Rust face). A `null` result reads as
+/// `undefined` (see the module docs; none of these members returns `null`).
+pub(crate) fn apply(proto: &JsValue, member: Native, this: &JsValue, args: &Array) -> Result<JsValue, JsValue> {
+    Ok(apply_js(proto, this, member as i32, args)?.unwrap_or(JsValue::UNDEFINED))
 }
 
-/// The events the core dispatches, in the order of `EVENTS` in the JS above.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Fire {
-    /// `streamadded` on the connection, with `stream` and `streamless`.
-    StreamAdded = 0,
-    /// `streamremoved` on the connection, with `stream` and `streamless`.
-    StreamRemoved = 1,
-    /// A `MediaStreamTrackEvent` `addtrack` on a stream, with `track`.
-    AddTrack = 2,
-    /// A `MediaStreamTrackEvent` `removetrack` on a stream, with `track`.
-    RemoveTrack = 3,
-}
-
-/// Dispatches the event; a throwing listener is reported by the browser and stops nothing.
-pub(crate) fn fire(target: &JsValue, event: Fire, payload: &JsValue, streamless: bool) {
-    fire_js(target, event as i32, payload, streamless as i32);
-}
-
-/// `new MediaStream()`.
-pub(crate) fn new_stream() -> web_sys::MediaStream {
-    make_js(0, "", "").unchecked_into()
-}
-
-/// `new TypeError(message)`.
-pub(crate) fn type_error(message: &str) -> JsValue {
-    make_js(1, message, "")
-}
-
-/// `new DOMException(message, name)`.
-pub(crate) fn dom_exception(message: &str, name: &str) -> JsValue {
-    make_js(2, message, name)
-}
-
-/// `target[key] = value`; a set the object refuses is ignored.
-pub(crate) fn set(target: &JsValue, key: &str, value: &JsValue) {
-    let _ = Reflect::set(target, &JsValue::from_str(key), value);
-}
-
-/// `{ key: value, … }` from pairs, for the plain records the JS face returns.
-pub(crate) fn record(pairs: &[(&str, JsValue)]) -> Object {
-    let o = Object::new();
-    for (k, v) in pairs {
-        // Defining a data property on a fresh plain object cannot fail.
-        set(&o, k, v);
-    }
-    o
+/// `sender.setStreams(...streams)`.
+pub(crate) fn set_streams(sender: &JsValue, streams: &Array) -> Result<(), JsValue> {
+    set_streams_js(sender, streams)
 }

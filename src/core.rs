@@ -1,404 +1,466 @@
-//! The connection core: the books both faces keep on one `RTCPeerConnection`.
+//! The connection core: every operation of both faces, done once.
 //!
-//! The Rust [`PeerConnection`](crate::PeerConnection) and the JS `PeerConnection` class call into
-//! the same [`Core`], so the bookkeeping sees every call whichever side made it, and it observes
-//! the native `track` and `signalingstatechange` events for what the application did on the raw
-//! object. The decisions are the pure models ([`stream_grouping`](crate::stream_grouping),
-//! [`sender_reuse`](crate::sender_reuse)); this module only reads the browser's objects into them
-//! and maps their answers back onto `MediaStream`s and events.
+//! Each method makes the native call, keeps the books and returns Rust types that belong to
+//! neither face; the JS face ([`js_face`](crate)) only validates JS arguments and builds JS
+//! records, the Rust face ([`PeerConnection`](crate::PeerConnection)) only converts types and
+//! awaits. Native calls take the caller's argument list (an `Array`) so the JS face can pass
+//! `arguments` untouched, and the members come from the prototype the core was made with (the
+//! real superclass of the JS class, or the native class), never from a global looked up at call time.
 //!
-//! The core holds no reference to the connection: every entry point is handed it. So the JS face,
-//! whose listeners live in JS, leaves nothing in wasm that would keep a connection alive.
+//! **Remote books.** The remote streams are derived from the negotiated state
+//! ([`stream_grouping::received`]) and settled as a difference
+//! ([`RemoteBooks::settle`](crate::stream_grouping::RemoteBooks)): during a description's `track`
+//! events ([`Phase::Partial`]: announce what is complete), and once the description is applied
+//! ([`Phase::Final`]: make everything equal). The faces' `setLocalDescription` /
+//! `setRemoteDescription` settle before their promise resolves; a description applied on the raw
+//! object is settled by the faces' `signalingstatechange` fallback, a task later.
+//!
+//! **Re-entrancy.** The books' `RefCell` is never borrowed across a call into user code: events
+//! are dispatched after the borrow ends, and no borrow lives across an `await`. A borrow that fails
+//! anyway is an [`Error`] ([`Error::reentrant`]), never a default answer.
 //!
 //! `Clone::clone` is spelled out for `MediaStream` and `MediaStreamTrack`: web-sys gives both an
 //! inherent `clone()` that is the JS `clone()`, which makes a new stream or track.
-//!
-//! Re-entrancy: `RefCell` borrows are released before any event is dispatched (a listener may
-//! call straight back into the core) and no borrow lives across an `await`.
 
-use crate::bindings::{self, call, cast, get, get_string, items, key, known_key, Fire, Method, Web};
-use crate::sdp;
-use crate::sender_reuse::{self, AddTrackFacts, Ledger, Prediction, Rules, TransceiverFacts};
-use crate::stream_grouping::{GroupEvent, GroupKey, LocalRegistry, RemoteGrouping, SenderKey, StreamlessPolicy, TrackKey};
-use crate::types::{Direction, StreamId, TrackKind};
+use crate::bindings::{self, Native};
+use crate::error::{Error, ErrorKind};
+use crate::sdp::{self, MediaSection};
+use crate::sender_reuse::{self, AddTrackFacts, Ledger, Outcome, Reason, Rules};
+use crate::stream_grouping::{received, LocalRegistry, Phase, RemoteBooks, SenderKey, Step, Streams, StreamlessPolicy, TrackKey};
+use crate::types::{Direction, StreamId};
+use crate::view::{self, Connection, Fire};
 use js_sys::Array;
 use std::cell::RefCell;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{Event, EventTarget, MediaStream, MediaStreamTrack, RtcPeerConnection, RtcRtpSender, RtcRtpTransceiver};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{MediaStream, MediaStreamTrack, RtcRtpSender, RtcRtpTransceiver};
 
-/// A remote track the grouping knows about, with the transceiver it arrived on.
-#[derive(Debug)]
-struct RemoteTrack {
-    key: TrackKey,
-    track: MediaStreamTrack,
-    transceiver: RtcRtpTransceiver,
+/// What [`add_track_detailed`](crate::PeerConnection::add_track_detailed) did.
+#[derive(Debug, Clone)]
+pub struct AddTrackOutcome {
+    /// The sender now carrying the track.
+    pub sender: RtcRtpSender,
+    /// The sender's transceiver.
+    pub transceiver: RtcRtpTransceiver,
+    /// Whether an existing transceiver was reused (else a new one was made).
+    pub reused: bool,
+    /// The transceiver's direction before the call (`None` for a new transceiver).
+    pub direction_before: Option<Direction>,
+    /// The transceiver's direction after the call.
+    pub direction_after: Direction,
+}
+
+/// One transceiver's verdict in a [`ReusePrediction`].
+#[derive(Debug, Clone)]
+pub struct ReuseVerdict {
+    /// The transceiver judged.
+    pub transceiver: RtcRtpTransceiver,
+    /// Whether `addTrack` may reuse it.
+    pub reusable: bool,
+    /// The first condition it fails, or the browser departure that makes it reusable.
+    pub reason: Option<Reason>,
+}
+
+/// What `addTrack(track)` will do, and why, per transceiver.
+#[derive(Debug, Clone)]
+pub struct ReusePrediction {
+    /// The transceiver that will be reused; `None` for a new one, or when it throws.
+    pub reuse: Option<RtcRtpTransceiver>,
+    /// The kind of exception `addTrack` will throw ([`ErrorKind::InvalidState`],
+    /// [`ErrorKind::InvalidAccess`]), if it throws.
+    pub throws: Option<ErrorKind>,
+    /// One verdict per transceiver, in `getTransceivers()` order.
+    pub candidates: Vec<ReuseVerdict>,
+}
+
+/// A local stream id and the senders associated with it.
+#[derive(Debug, Clone)]
+pub struct LocalStream {
+    /// The stream id (what the far side sees as `MediaStream.id`).
+    pub id: StreamId,
+    /// The senders' current tracks.
+    pub tracks: Vec<MediaStreamTrack>,
+    /// The senders associated with this stream id, in order of association.
+    pub senders: Vec<RtcRtpSender>,
+}
+
+/// A remote stream, as `streamadded` / `streamremoved` report it.
+#[derive(Debug, Clone)]
+pub struct RemoteStream {
+    /// The stream: the browser's own for a stream id, one made here for streamless tracks.
+    pub stream: MediaStream,
+    /// Whether the stream groups tracks that arrived with no stream.
+    pub streamless: bool,
 }
 
 #[derive(Debug)]
 struct State {
     registry: LocalRegistry,
-    grouping: RemoteGrouping,
+    books: RemoteBooks<MediaStream>,
     ledger: Ledger<u32>,
-    remote_tracks: Vec<RemoteTrack>,
-    /// The `MediaStream` behind each current group.
-    streams: Vec<(GroupKey, MediaStream)>,
     rules: Rules,
+    /// The browser's newest stream object per id, as `track` events show them.
+    natives: Vec<(StreamId, MediaStream)>,
+    /// Description calls of the faces under way (each settles itself when it resolves).
+    describing: u32,
+    /// The last remote SDP parsed, and its sections.
+    sdp: (String, Vec<MediaSection>),
 }
 
-/// An event the core will dispatch once its borrow is released.
+/// An event to dispatch once the borrow is released.
 enum Dispatch {
-    Added { stream: MediaStream, streamless: bool },
-    Removed { stream: MediaStream, streamless: bool },
-    /// `addtrack` / `removetrack` on a stream the core made (the browser fires these itself on its own streams).
-    TrackEvent { stream: MediaStream, kind: Fire, track: MediaStreamTrack },
-}
-
-/// Which side of the books [`Core::snapshot`] is taken for.
-#[derive(Debug, Clone)]
-pub(crate) struct Snapshot {
-    pub(crate) transceivers: Vec<RtcRtpTransceiver>,
-    pub(crate) facts: Vec<TransceiverFacts>,
-    pub(crate) closed: bool,
+    Stream(Fire, MediaStream, bool),
+    Track(Fire, MediaStream, MediaStreamTrack),
 }
 
 /// The books kept on one connection. See the module docs.
 #[derive(Debug)]
 pub(crate) struct Core {
+    /// The prototype whose members are the native ones.
+    proto: JsValue,
     state: RefCell<State>,
 }
 
 impl Core {
-    pub(crate) fn new(policy: StreamlessPolicy) -> Core {
+    /// A core calling the members of `proto` (`RTCPeerConnection.prototype`, or the real
+    /// superclass's prototype of the JS class).
+    pub(crate) fn new(policy: StreamlessPolicy, proto: JsValue) -> Core {
+        let ua = view::user_agent().unwrap_or_default();
         Core {
+            proto,
             state: RefCell::new(State {
                 registry: LocalRegistry::default(),
-                grouping: RemoteGrouping::new(policy),
+                books: RemoteBooks::new(policy),
                 ledger: Ledger::new(),
-                remote_tracks: Vec::new(),
-                streams: Vec::new(),
-                rules: crate::browser::rules(),
+                rules: crate::engine::Engine::from_user_agent(&ua).rules(),
+                natives: Vec::new(),
+                describing: 0,
+                sdp: (String::new(), Vec::new()),
             }),
         }
     }
 
-    // The books, borrowed. `try_borrow`: no borrow ever overlaps another (see the module docs),
-    // and the panicking `borrow` would keep core::fmt in the wasm for its message (size budget).
-    fn read<R: Default>(&self, f: impl FnOnce(&State) -> R) -> R {
-        self.state.try_borrow().map(|st| f(&st)).unwrap_or_default()
+    fn read<R>(&self, f: impl FnOnce(&State) -> R) -> Result<R, Error> {
+        self.state.try_borrow().map(|st| f(&st)).map_err(|_| Error::reentrant())
     }
 
-    fn write<R: Default>(&self, f: impl FnOnce(&mut State) -> R) -> R {
-        self.state.try_borrow_mut().map(|mut st| f(&mut st)).unwrap_or_default()
+    fn write<R>(&self, f: impl FnOnce(&mut State) -> R) -> Result<R, Error> {
+        self.state.try_borrow_mut().map(|mut st| f(&mut st)).map_err(|_| Error::reentrant())
+    }
+
+    fn call(&self, member: Native, pc: &JsValue, args: &Array) -> Result<JsValue, Error> {
+        bindings::apply(&self.proto, member, pc, args).map_err(Error::from_js)
+    }
+
+    /// Reads the connection and adds what it shows to the history (so history is kept even
+    /// where an event was missed).
+    fn observe(&self, pc: &JsValue) -> Result<Connection, Error> {
+        let conn = view::read_connection(pc)?;
+        self.write(|st| {
+            st.ledger.retain(|k| conn.rows.iter().any(|r| r.transceiver == k));
+            for r in &conn.rows {
+                st.ledger.observe(r.transceiver, r.receiver.current_direction);
+            }
+        })?;
+        Ok(conn)
+    }
+
+    /// Records the history of a connection taken over as it is.
+    pub(crate) fn adopt(&self, pc: &JsValue) -> Result<(), Error> {
+        self.observe(pc).map(drop)
     }
 
     // ----- local side -------------------------------------------------------------------------
 
-    /// Records the streams a sender was associated with by a successful call: the items of
-    /// `streams` after the first `skip` (an `arguments` list or an array; not generic, so one copy).
-    pub(crate) fn record_streams(&self, sender: &JsValue, streams: &Array, skip: usize) {
+    /// Records the streams a sender was associated with: the `MediaStream` items of `streams`
+    /// after the first `skip` (an `arguments` list or an array).
+    fn record_streams(&self, sender: &JsValue, streams: &Array, skip: u32) -> Result<(), Error> {
         let ids: Vec<StreamId> = streams
             .iter()
-            .skip(skip)
-            .filter(|s| crate::bindings::is(s, Web::MediaStream))
-            .map(|s| StreamId(get_string(&s, "id").unwrap_or_default()))
+            .skip(skip as usize)
+            .filter_map(|s| view::cast_ref::<MediaStream>(&s, view::Web::MediaStream).map(view::stream_id))
             .collect();
-        let key = SenderKey(key(sender));
-        self.write(|st| st.registry.set_streams(key, &ids));
+        let key = SenderKey(view::key(sender));
+        self.write(|st| st.registry.set_streams(key, &ids))
     }
 
-    /// The stream ids a sender of this connection was associated with, in order.
-    pub(crate) fn stream_ids_of(&self, sender: &JsValue) -> Vec<StreamId> {
-        match known_key(sender) {
+    /// `addTrack(track, ...streams)` with the caller's argument list.
+    pub(crate) fn add_track(&self, pc: &JsValue, args: &Array) -> Result<RtcRtpSender, Error> {
+        let sender = self.call(Native::AddTrack, pc, args)?;
+        self.record_streams(&sender, args, 1)?;
+        Ok(sender.unchecked_into())
+    }
+
+    /// `addTrack`, reporting whether a transceiver was reused and how its direction changed.
+    pub(crate) fn add_track_detailed(&self, pc: &JsValue, args: &Array) -> Result<AddTrackOutcome, Error> {
+        let before = self.observe(pc)?;
+        let sender = self.add_track(pc, args)?;
+        let after = view::read_connection(pc)?;
+        let i = after.row_of(&sender).ok_or_else(|| Error::library(ErrorKind::Operation, "rtc-peer: the new sender has no transceiver"))?;
+        let row = after.rows.get(i).ok_or_else(Error::reentrant)?;
+        let direction_before = before.rows.iter().find(|r| r.transceiver == row.transceiver).map(|r| r.direction);
+        Ok(AddTrackOutcome {
+            sender,
+            transceiver: after.transceiver(i),
+            reused: direction_before.is_some(),
+            direction_before,
+            direction_after: row.direction,
+        })
+    }
+
+    /// `addTransceiver(trackOrKind, init)` with the caller's argument list; `init.streams` is recorded.
+    pub(crate) fn add_transceiver(&self, pc: &JsValue, args: &Array) -> Result<RtcRtpTransceiver, Error> {
+        let transceiver: RtcRtpTransceiver = self.call(Native::AddTransceiver, pc, args)?.unchecked_into();
+        self.record_streams(&transceiver.sender(), &view::init_streams(&args.get(1)), 0)?;
+        Ok(transceiver)
+    }
+
+    /// `removeTrack(sender)` with the caller's argument list.
+    pub(crate) fn remove_track(&self, pc: &JsValue, args: &Array) -> Result<(), Error> {
+        self.call(Native::RemoveTrack, pc, args).map(drop)
+    }
+
+    /// `sender.setStreams(...streams)`, recorded.
+    pub(crate) fn set_sender_streams(&self, sender: &RtcRtpSender, streams: &Array) -> Result<(), Error> {
+        if !view::has_set_streams(sender) {
+            return Err(Error::library(ErrorKind::NotSupported, "rtc-peer: this browser has no RTCRtpSender.setStreams"));
+        }
+        bindings::set_streams(sender, streams).map_err(Error::from_js)?;
+        self.record_streams(sender, streams, 0)
+    }
+
+    /// The stream ids the sender was associated with, in order.
+    pub(crate) fn stream_ids_of(&self, sender: &RtcRtpSender) -> Result<Vec<StreamId>, Error> {
+        match view::known_key(sender) {
             Some(k) => self.read(|st| st.registry.stream_ids_of(SenderKey(k)).to_vec()),
-            None => Vec::new(),
+            None => Ok(Vec::new()),
         }
     }
 
-    /// One record per local stream id: the senders associated with it, in order.
-    pub(crate) fn local_streams(&self, pc: &RtcPeerConnection) -> Vec<(StreamId, Vec<RtcRtpSender>)> {
-        let senders: Vec<RtcRtpSender> = items(call(pc, Method::GetSenders, &JsValue::UNDEFINED));
-        let keyed: Vec<(u32, &RtcRtpSender)> = senders.iter().map(|s| (key(s), s)).collect();
-        let streams = self.read(|st| st.registry.streams());
-        streams
+    /// One record per local stream id with a sender of this connection.
+    pub(crate) fn local_streams(&self, pc: &JsValue) -> Result<Vec<LocalStream>, Error> {
+        let conn = view::read_connection(pc)?;
+        let streams = self.read(|st| st.registry.streams())?;
+        Ok(streams
             .into_iter()
-            .map(|ls| {
-                let members = ls
-                    .senders
-                    .iter()
-                    .filter_map(|k| keyed.iter().find(|(key, _)| *key == k.0).map(|(_, s)| (*s).clone()))
-                    .collect();
-                (ls.id, members)
+            .filter_map(|ls| {
+                let senders: Vec<RtcRtpSender> =
+                    ls.senders.iter().filter_map(|k| conn.rows.iter().position(|r| r.sender == k.0)).map(|i| conn.sender(i)).collect();
+                let tracks = senders.iter().filter_map(view::sender_track).collect();
+                (!senders.is_empty()).then_some(LocalStream { id: ls.id, tracks, senders })
             })
-            .filter(|(_, members): &(StreamId, Vec<RtcRtpSender>)| !members.is_empty())
-            .collect()
+            .collect())
     }
 
     // ----- sender reuse -----------------------------------------------------------------------
 
-    /// Reads every transceiver into plain facts, refreshing the ledger on the way (so history is
-    /// kept even if an event was missed).
-    pub(crate) fn snapshot(&self, pc: &RtcPeerConnection) -> Snapshot {
-        let transceivers: Vec<RtcRtpTransceiver> = items(call(pc, Method::GetTransceivers, &JsValue::UNDEFINED));
-        let closed = get_string(pc, "signalingState").as_deref() == Some("closed");
-        // The browser is read first, with no borrow held (its getters are calls into JS); the
-        // borrow then only adds the history.
-        let keys: Vec<u32> = transceivers.iter().map(|t| key(t)).collect();
-        let mut facts: Vec<TransceiverFacts> = transceivers
-            .iter()
-            .map(|t| {
-                let current = direction_of(t, "currentDirection");
-                let direction = direction_of(t, "direction").unwrap_or(Direction::Inactive);
-                // Only the spec's signals: Chromium's legacy `stopped` attribute is already true while
-                // the transceiver is merely stopping.
-                let stopped = current == Some(Direction::Stopped);
-                let receiver_kind = get_string(&get(&get(t, "receiver"), "track"), "kind")
-                    .and_then(|k| k.parse::<TrackKind>().ok())
-                    .unwrap_or(TrackKind::Audio);
-                TransceiverFacts {
-                    kind: receiver_kind,
-                    sender_has_track: !get(&get(t, "sender"), "track").is_null(),
-                    stopped,
-                    stopping: !stopped && direction == Direction::Stopped,
-                    direction,
-                    current_direction: current,
-                    has_sent: false,
-                    sent_direction: None,
-                }
-            })
-            .collect();
-        self.write(|st| {
-            for (f, &k) in facts.iter_mut().zip(&keys) {
-                st.ledger.observe(k, f.current_direction);
-                f.has_sent = st.ledger.has_sent(k);
-                f.sent_direction = st.ledger.sent_direction(k);
-            }
-        });
-        Snapshot { transceivers, facts, closed }
-    }
-
     /// What `addTrack(track)` would do now.
-    pub(crate) fn predict(&self, pc: &RtcPeerConnection, track: &MediaStreamTrack) -> (Snapshot, Prediction) {
-        let snap = self.snapshot(pc);
-        let track_kind = get_string(track, "kind").and_then(|k| k.parse::<TrackKind>().ok()).unwrap_or(TrackKind::Audio);
-        let track_js: &JsValue = track.as_ref();
-        let already = snap.transceivers.iter().any(|t| &get(&get(t, "sender"), "track") == track_js);
-        let facts = AddTrackFacts {
-            closed: snap.closed,
-            track_kind,
-            track_already_added: already,
-            transceivers: &snap.facts,
-        };
-        let prediction = sender_reuse::predict(&facts, &self.read(|st| st.rules));
-        (snap, prediction)
-    }
-
-    /// After a successful `addTrack`: the sender's transceiver, and its direction before the call
-    /// if it already existed in `before` (reused), `None` if it is new. Both faces' `addTrackDetailed`.
-    pub(crate) fn added_on(&self, pc: &RtcPeerConnection, before: &Snapshot, sender: &JsValue) -> Option<(RtcRtpTransceiver, Option<Direction>)> {
-        let now: Vec<RtcRtpTransceiver> = items(call(pc, Method::GetTransceivers, &JsValue::UNDEFINED));
-        let transceiver = now.into_iter().find(|t| &get(t, "sender") == sender)?;
-        // Compared as plain JS values (`===`): the typed `==` is `Object.is`, one more import.
-        let t: &JsValue = transceiver.as_ref();
-        let index = before.transceivers.iter().position(|b| AsRef::<JsValue>::as_ref(b) == t);
-        let direction_before = index.and_then(|i| before.facts.get(i)).map(|f| f.direction);
-        Some((transceiver, direction_before))
-    }
-
-    /// Whether the transceiver (or the sender's transceiver) has ever sent.
-    pub(crate) fn has_sent(&self, pc: &RtcPeerConnection, sender_or_transceiver: &JsValue) -> Option<bool> {
-        let snap = self.snapshot(pc);
-        let index = snap.transceivers.iter().position(|t| {
-            let t: &JsValue = t.as_ref();
-            t == sender_or_transceiver || &get(t, "sender") == sender_or_transceiver
+    pub(crate) fn predict(&self, pc: &JsValue, track: &MediaStreamTrack) -> Result<ReusePrediction, Error> {
+        let conn = self.observe(pc)?;
+        let track_kind = view::track_kind(track)?;
+        let track_key = view::known_key(track);
+        let (facts, rules) = self.read(|st| {
+            let facts: Vec<_> = conn
+                .rows
+                .iter()
+                .map(|r| {
+                    let mut f = r.reuse_facts();
+                    f.has_sent = st.ledger.has_sent(r.transceiver);
+                    f.sent_direction = st.ledger.sent_direction(r.transceiver);
+                    f
+                })
+                .collect();
+            (facts, st.rules)
         })?;
-        snap.facts.get(index).map(|f| f.has_sent || f.current_direction.is_some_and(Direction::sends))
+        let prediction = sender_reuse::predict(
+            &AddTrackFacts {
+                closed: conn.signaling == crate::SignalingState::Closed,
+                track_kind,
+                track_already_added: track_key.is_some_and(|k| conn.rows.iter().any(|r| r.sender_track == k)),
+                transceivers: &facts,
+            },
+            &rules,
+        );
+        let (reuse, throws) = match prediction.outcome {
+            Outcome::Reuse { index, .. } => (Some(conn.transceiver(index)), None),
+            Outcome::New => (None, None),
+            Outcome::Throws(name) => (None, Some(ErrorKind::from(name))),
+        };
+        let candidates = prediction
+            .candidates
+            .iter()
+            .enumerate()
+            .map(|(i, v)| ReuseVerdict { transceiver: conn.transceiver(i), reusable: v.reusable, reason: v.reason })
+            .collect();
+        Ok(ReusePrediction { reuse, throws, candidates })
+    }
+
+    /// Whether the transceiver (or the sender's transceiver) has ever had `currentDirection`
+    /// `sendrecv` or `sendonly`; an `InvalidAccess` error if it is not one of this connection's.
+    pub(crate) fn has_sent(&self, pc: &JsValue, sender_or_transceiver: &JsValue) -> Result<bool, Error> {
+        let conn = self.observe(pc)?;
+        let row = conn
+            .row_of(sender_or_transceiver)
+            .and_then(|i| conn.rows.get(i))
+            .ok_or_else(|| Error::library(ErrorKind::InvalidAccess, "rtc-peer: the sender or transceiver does not belong to this connection"))?;
+        let sending_now = row.receiver.current_direction.is_some_and(Direction::sends);
+        Ok(sending_now || self.read(|st| st.ledger.has_sent(row.transceiver))?)
     }
 
     // ----- remote side ------------------------------------------------------------------------
 
-    pub(crate) fn policy(&self) -> StreamlessPolicy {
-        self.read(|st| st.grouping.policy())
+    pub(crate) fn policy(&self) -> Result<StreamlessPolicy, Error> {
+        self.read(|st| st.books.policy())
     }
 
-    pub(crate) fn set_policy(&self, policy: StreamlessPolicy) {
-        self.write(|st| st.grouping.set_policy(policy));
+    pub(crate) fn set_policy(&self, policy: StreamlessPolicy) -> Result<(), Error> {
+        self.write(|st| st.books.set_policy(policy))
     }
 
-    /// The remote streams, in order of first arrival.
-    pub(crate) fn remote_streams(&self) -> Vec<(MediaStream, bool)> {
+    /// The remote streams, in order of announcement.
+    pub(crate) fn remote_streams(&self) -> Result<Vec<RemoteStream>, Error> {
         self.read(|st| {
-            st.grouping
-                .groups()
-                .iter()
-                .filter_map(|g| {
-                    st.streams.iter().find(|(k, _)| *k == g.key).map(|(_, s)| (Clone::clone(s), g.key.is_streamless()))
-                })
-                .collect()
+            st.books.groups().iter().map(|g| RemoteStream { stream: Clone::clone(&g.stream), streamless: g.key.is_streamless() }).collect()
         })
     }
 
+    /// `setLocalDescription` / `setRemoteDescription` with the caller's argument list: the native
+    /// call, then the remote books settled before the returned future resolves.
+    pub(crate) async fn describe(&self, pc: &JsValue, member: Native, args: &Array) -> Result<JsValue, Error> {
+        self.write(|st| st.describing += 1)?;
+        let result = match self.call(member, pc, args) {
+            Ok(p) => JsFuture::from(js_sys::Promise::resolve(&p)).await.map_err(Error::from_js),
+            Err(e) => Err(e),
+        };
+        self.write(|st| st.describing -= 1)?;
+        // Settled whether it failed or not: a failed description can still have rolled back.
+        self.settle(pc, Phase::Final, Vec::new())?;
+        result
+    }
+
     /// The native `track` event.
-    pub(crate) fn on_track(&self, target: &EventTarget, event: &Event) {
-        let Some(track) = cast::<MediaStreamTrack>(get(event, "track"), Web::Track) else { return };
-        let Some(transceiver) = cast::<RtcRtpTransceiver>(get(event, "transceiver"), Web::Transceiver) else { return };
-        let event_streams: Vec<MediaStream> = get(event, "streams")
-            .dyn_into::<Array>()
-            .map(|a| a.iter().filter_map(|s| cast(s, Web::MediaStream)).collect())
-            .unwrap_or_default();
-        let ids: Vec<StreamId> = event_streams.iter().map(|s| StreamId(get_string(s, "id").unwrap_or_default())).collect();
-        let key = TrackKey(key(&track));
+    pub(crate) fn on_track(&self, pc: &JsValue, event: &JsValue) -> Result<(), Error> {
+        let (_, streams) = view::track_event(event);
+        self.settle(pc, Phase::Partial, streams)
+    }
 
+    /// The native `signalingstatechange` event: whether the face should settle a task later
+    /// (no description call of the faces is under way to do it, the raw object was used).
+    pub(crate) fn on_signaling_state_change(&self) -> Result<bool, Error> {
+        self.read(|st| st.describing == 0)
+    }
+
+    /// Settles the remote books now, as after an applied description.
+    pub(crate) fn settle_now(&self, pc: &JsValue) -> Result<(), Error> {
+        self.settle(pc, Phase::Final, Vec::new())
+    }
+
+    fn settle(&self, pc: &JsValue, phase: Phase, seen: Vec<(StreamId, MediaStream)>) -> Result<(), Error> {
+        let conn = self.observe(pc)?;
         let dispatch = self.write(|st| {
-            if !st.remote_tracks.iter().any(|r| r.key == key) {
-                st.remote_tracks.push(RemoteTrack { key, track: Clone::clone(&track), transceiver });
+            if st.sdp.0 != conn.remote_sdp {
+                st.sdp = (conn.remote_sdp.clone(), sdp::media_sections(&conn.remote_sdp));
             }
-            let events = st.grouping.track_arrived(key, &ids);
-            apply_group_events(st, events, &event_streams, &ids)
-        });
-        self.dispatch(target, dispatch);
-    }
-
-    /// The native `signalingstatechange` event: a description was applied (or rolled back, or the
-    /// connection closed). Updates the sender history and removes remote tracks the far side no
-    /// longer sends.
-    pub(crate) fn on_signaling_state_change(&self, pc: &RtcPeerConnection) {
-        let snap = self.snapshot(pc);
-        let present: Vec<u32> = snap.transceivers.iter().map(|t| key(t)).collect();
-        let sections = get_string(&get(pc, "remoteDescription"), "sdp").map(|s| sdp::media_sections(&s)).unwrap_or_default();
-        // Which remote tracks the far side no longer sends, read from the browser with no borrow held.
-        let tracked: Vec<(TrackKey, MediaStreamTrack, RtcRtpTransceiver)> = self.read(|st| {
-            st.remote_tracks.iter().map(|r| (r.key, Clone::clone(&r.track), r.transceiver.clone())).collect()
-        });
-        let gone: Vec<TrackKey> = tracked
-            .iter()
-            .filter(|(_, track, transceiver)| {
-                let t_key = key(transceiver);
-                if !present.contains(&t_key) {
-                    return true; // rolled back away
-                }
-                if direction_of(transceiver, "currentDirection") == Some(Direction::Stopped)
-                    || get_string(track, "readyState").as_deref() == Some("ended")
-                {
-                    return true;
-                }
-                match get_string(transceiver, "mid") {
-                    Some(mid) => sdp::section_for_mid(&sections, &mid).is_some_and(|s| !s.sends()),
-                    None => false,
-                }
-            })
-            .map(|(k, _, _)| *k)
-            .collect();
-        let dispatch = self.write(|st| {
-            st.ledger.retain(|k| present.contains(&k));
-            let mut out = Vec::new();
-            for key in gone {
-                let events = st.grouping.track_removed(key);
-                out.extend(apply_group_events(st, events, &[], &[]));
-                // After the events: a leaving track is still needed to take it out of its stream.
-                st.remote_tracks.retain(|r| r.key != key);
+            for (id, stream) in seen {
+                st.natives.retain(|(i, _)| *i != id);
+                st.natives.push((id, stream));
             }
-            out
-        });
-        self.dispatch(pc, dispatch);
-    }
-
-    /// After `close()`: drops every browser object the books hold (remote tracks, their
-    /// transceivers, the remote streams). Held in wasm's externref table, they would keep the
-    /// closed connection reachable (a transceiver refers to its connection) and so never
-    /// collected. `close()` fires no event, so the faces call this themselves. Plain-data
-    /// history (the ledger, stream ids) is kept: it stays true after close.
-    pub(crate) fn release(&self) {
-        self.write(|st| {
-            st.remote_tracks = Vec::new();
-            st.streams = Vec::new();
-            st.grouping = RemoteGrouping::new(st.grouping.policy());
-        });
-    }
-
-    fn dispatch(&self, target: &EventTarget, dispatch: Vec<Dispatch>) {
+            let facts: Vec<_> = conn.rows.iter().map(|r| r.receiver.clone()).collect();
+            let received = received(conn.signaling, &st.sdp.1, &facts);
+            let mut glue = Glue { natives: &st.natives, conn: &conn, tracks: Vec::new() };
+            let steps = st.books.settle(&received, phase, &mut glue);
+            let tracks = glue.tracks;
+            if phase == Phase::Final {
+                let books = &st.books;
+                st.natives.retain(|(_, s)| books.groups().iter().any(|g| &g.stream == s));
+            }
+            apply(steps, &tracks)
+        })?;
         for d in dispatch {
             match d {
-                Dispatch::Added { stream, streamless } => bindings::fire(target, Fire::StreamAdded, &stream, streamless),
-                Dispatch::Removed { stream, streamless } => bindings::fire(target, Fire::StreamRemoved, &stream, streamless),
-                Dispatch::TrackEvent { stream, kind, track } => bindings::fire(&stream, kind, &track, false),
+                Dispatch::Stream(kind, stream, streamless) => view::fire(pc, kind, &stream, streamless),
+                Dispatch::Track(kind, stream, track) => view::fire(&stream, kind, &track, false),
             }
         }
+        Ok(())
+    }
+
+    /// `close()` with the caller's argument list, then the books let go of every browser object
+    /// they hold: kept in wasm's externref table, they would keep the closed connection reachable
+    /// (a transceiver refers to its connection) and so never collected. Plain-data history (the
+    /// ledger, stream ids) stays: it is still true after close.
+    pub(crate) fn close(&self, pc: &JsValue, args: &Array) -> Result<JsValue, Error> {
+        let result = self.call(Native::Close, pc, args)?;
+        self.write(|st| {
+            st.books.clear();
+            st.natives = Vec::new();
+            st.sdp = (String::new(), Vec::new());
+        })?;
+        Ok(result)
     }
 }
 
-/// Maps the model's group events onto `MediaStream`s: native ones for msid groups (the `track`
-/// event's `streams`, with their `ids`), ones the core makes for streamless groups. Returns what
-/// to dispatch once the borrow is released.
-// Not generic and not inlined into its two callers: one copy (size budget).
-#[inline(never)]
-fn apply_group_events(st: &mut State, events: Vec<GroupEvent>, streams: &[MediaStream], ids: &[StreamId]) -> Vec<Dispatch> {
-    let native_stream = |id: &StreamId| ids.iter().position(|i| i == id).and_then(|p| streams.get(p)).cloned();
+/// The stream objects, for the books: the browser's own (from `track` events) and the tracks
+/// they hold, read as the settlement asks.
+struct Glue<'a> {
+    natives: &'a [(StreamId, MediaStream)],
+    conn: &'a Connection,
+    /// Every track object seen on the way, by key, to carry out the steps.
+    tracks: Vec<(TrackKey, MediaStreamTrack)>,
+}
+
+impl Streams<MediaStream> for Glue<'_> {
+    fn tracks_of(&mut self, stream: &MediaStream) -> Vec<TrackKey> {
+        let (objects, keys) = view::stream_tracks(stream);
+        for (k, t) in keys.iter().zip(objects) {
+            if !self.tracks.iter().any(|(key, _)| key == k) {
+                self.tracks.push((*k, t));
+            }
+        }
+        keys
+    }
+
+    fn native(&self, id: &StreamId) -> Option<MediaStream> {
+        self.natives.iter().find(|(i, _)| i == id).map(|(_, s)| Clone::clone(s))
+    }
+
+    fn make(&mut self) -> MediaStream {
+        // Receiver tracks by key, for the tracks this new stream will get.
+        for (i, r) in self.conn.rows.iter().enumerate() {
+            if !self.tracks.iter().any(|(k, _)| *k == r.receiver.track) {
+                self.tracks.push((r.receiver.track, self.conn.receiver_track(i)));
+            }
+        }
+        view::new_stream()
+    }
+}
+
+/// Carries out the books' steps on the stream objects; returns the events to dispatch.
+// Not generic: one copy (size budget).
+fn apply(steps: Vec<Step<MediaStream>>, tracks: &[(TrackKey, MediaStreamTrack)]) -> Vec<Dispatch> {
+    let track = |k: TrackKey| tracks.iter().find(|(key, _)| *key == k).map(|(_, t)| Clone::clone(t));
     let mut out = Vec::new();
-    let mut pending_added: Vec<(GroupKey, Dispatch)> = Vec::new();
-    for ev in events {
-        match ev {
-            GroupEvent::StreamAdded { group } => {
-                let stream = match &group {
-                    GroupKey::Stream(id) => native_stream(id),
-                    GroupKey::Shared | GroupKey::Track(_) => Some(bindings::new_stream()),
-                };
-                if let Some(stream) = stream {
-                    st.streams.retain(|(k, _)| *k != group);
-                    st.streams.push((group.clone(), Clone::clone(&stream)));
-                    pending_added.push((group.clone(), Dispatch::Added { stream, streamless: group.is_streamless() }));
-                }
-            }
-            GroupEvent::TrackJoined { group, track } => {
-                let Some(stream) = stream_of(st, &group) else { continue };
-                let fresh = pending_added.iter().any(|(k, _)| *k == group);
-                if group.is_streamless() {
-                    if let Some(t) = track_of(st, track) {
-                        call(&stream, Method::AddTrack, &t);
-                        if !fresh {
-                            out.push(Dispatch::TrackEvent { stream, kind: Fire::AddTrack, track: t });
-                        }
+    for step in steps {
+        match step {
+            Step::RemoveTrack { stream, track: k, event } => {
+                if let Some(t) = track(k) {
+                    view::stream_add(&stream, &t, false);
+                    if event {
+                        out.push(Dispatch::Track(Fire::RemoveTrack, stream, t));
                     }
                 }
             }
-            GroupEvent::TrackLeft { group, track } => {
-                if !group.is_streamless() {
-                    continue; // the browser removes tracks from its own streams and fires removetrack
-                }
-                if let (Some(stream), Some(t)) = (stream_of(st, &group), track_of(st, track)) {
-                    call(&stream, Method::RemoveTrack, &t);
-                    out.push(Dispatch::TrackEvent { stream, kind: Fire::RemoveTrack, track: t });
-                }
-            }
-            GroupEvent::StreamRemoved { group } => {
-                // `retain`, not `remove(position)`: no index, so no panic path (size budget).
-                let mut removed = None;
-                st.streams.retain(|(k, s)| {
-                    let hit = removed.is_none() && *k == group;
-                    if hit {
-                        removed = Some(Clone::clone(s));
+            Step::AddTrack { stream, track: k, event } => {
+                if let Some(t) = track(k) {
+                    view::stream_add(&stream, &t, true);
+                    if event {
+                        out.push(Dispatch::Track(Fire::AddTrack, stream, t));
                     }
-                    !hit
-                });
-                if let Some(stream) = removed {
-                    out.push(Dispatch::Removed { stream, streamless: group.is_streamless() });
                 }
             }
+            Step::Removed { stream, streamless } => out.push(Dispatch::Stream(Fire::StreamRemoved, stream, streamless)),
+            Step::Added { stream, streamless } => out.push(Dispatch::Stream(Fire::StreamAdded, stream, streamless)),
         }
     }
-    // `streamadded` goes out after the stream holds its first track(s).
-    let mut all: Vec<Dispatch> = pending_added.into_iter().map(|(_, d)| d).collect();
-    all.extend(out);
-    all
-}
-
-fn stream_of(st: &State, group: &GroupKey) -> Option<MediaStream> {
-    st.streams.iter().find(|(k, _)| k == group).map(|(_, s)| Clone::clone(s))
-}
-
-fn track_of(st: &State, key: TrackKey) -> Option<MediaStreamTrack> {
-    st.remote_tracks.iter().find(|r| r.key == key).map(|r| Clone::clone(&r.track))
-}
-
-fn direction_of(transceiver: &JsValue, attribute: &str) -> Option<Direction> {
-    get_string(transceiver, attribute).and_then(|d| d.parse().ok())
+    out
 }

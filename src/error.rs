@@ -1,5 +1,6 @@
-//! Errors of the Rust API, mapped from the `name` of the `DOMException` (or `TypeError`) that the
-//! browser threw, with the original JS value kept for callers who need it.
+//! Errors: the browser's exceptions, kept untouched ([`Error::is_from_browser`]), and this crate's
+//! own failures (bad input to a member the browser does not have, a browser value the spec does
+//! not define, a re-entrant call), each with the [`ErrorKind`] whose `name` the JS face throws.
 
 use core::fmt;
 use wasm_bindgen::{JsCast, JsValue};
@@ -41,35 +42,48 @@ pub enum ErrorKind {
     Other,
 }
 
+const NAMES: &[(ErrorKind, &str)] = &[
+    (ErrorKind::InvalidState, "InvalidStateError"),
+    (ErrorKind::InvalidAccess, "InvalidAccessError"),
+    (ErrorKind::InvalidModification, "InvalidModificationError"),
+    (ErrorKind::Operation, "OperationError"),
+    (ErrorKind::NotSupported, "NotSupportedError"),
+    (ErrorKind::Syntax, "SyntaxError"),
+    (ErrorKind::InvalidCharacter, "InvalidCharacterError"),
+    (ErrorKind::NotFound, "NotFoundError"),
+    (ErrorKind::NotReadable, "NotReadableError"),
+    (ErrorKind::Abort, "AbortError"),
+    (ErrorKind::Rtc, "RTCError"),
+    (ErrorKind::Type, "TypeError"),
+    (ErrorKind::Range, "RangeError"),
+];
+
 impl ErrorKind {
     /// Maps an exception `name` to its kind.
     pub fn from_name(name: &str) -> ErrorKind {
-        match name {
-            "InvalidStateError" => ErrorKind::InvalidState,
-            "InvalidAccessError" => ErrorKind::InvalidAccess,
-            "InvalidModificationError" => ErrorKind::InvalidModification,
-            "OperationError" => ErrorKind::Operation,
-            "NotSupportedError" => ErrorKind::NotSupported,
-            "SyntaxError" => ErrorKind::Syntax,
-            "InvalidCharacterError" => ErrorKind::InvalidCharacter,
-            "NotFoundError" => ErrorKind::NotFound,
-            "NotReadableError" => ErrorKind::NotReadable,
-            "AbortError" => ErrorKind::Abort,
-            "RTCError" => ErrorKind::Rtc,
-            "TypeError" => ErrorKind::Type,
-            "RangeError" => ErrorKind::Range,
-            _ => ErrorKind::Other,
-        }
+        NAMES.iter().find(|(_, n)| *n == name).map_or(ErrorKind::Other, |(k, _)| *k)
+    }
+
+    /// The exception `name` of this kind (`"Error"` for [`ErrorKind::Other`]).
+    pub fn name(self) -> &'static str {
+        NAMES.iter().find(|(k, _)| *k == self).map_or("Error", |(_, n)| n)
     }
 }
 
-/// An error from the browser, or from this crate where the browser has no equivalent.
+impl From<crate::sender_reuse::ThrowName> for ErrorKind {
+    fn from(t: crate::sender_reuse::ThrowName) -> ErrorKind {
+        ErrorKind::from_name(t.as_str())
+    }
+}
+
+/// An error thrown by the browser, or made by this crate where the browser has no equivalent.
 #[derive(Debug, Clone)]
 pub struct Error {
     kind: ErrorKind,
     name: String,
     message: String,
-    raw: JsValue,
+    /// The thrown value, for errors from the browser.
+    raw: Option<JsValue>,
 }
 
 impl Error {
@@ -80,20 +94,20 @@ impl Error {
         } else if let Some(e) = raw.dyn_ref::<web_sys::DomException>() {
             (e.name(), e.message())
         } else {
-            ("Error".to_owned(), raw.as_string().unwrap_or_else(|| format!("{raw:?}")))
+            ("Error".to_owned(), raw.as_string().unwrap_or_default())
         };
-        Error { kind: ErrorKind::from_name(&name), name, message, raw }
+        Error { kind: ErrorKind::from_name(&name), name, message, raw: Some(raw) }
     }
 
-    /// An error made by this crate (not thrown by the browser), e.g. a bad enum string.
-    pub(crate) fn new(kind_name: &str, message: impl Into<String>) -> Error {
-        let message = message.into();
-        let raw = if kind_name == "TypeError" {
-            crate::bindings::type_error(&message)
-        } else {
-            crate::bindings::dom_exception(&message, kind_name)
-        };
-        Error { kind: ErrorKind::from_name(kind_name), name: kind_name.to_owned(), message, raw }
+    /// An error made by this crate, of this kind.
+    pub(crate) fn library(kind: ErrorKind, message: &str) -> Error {
+        Error { kind, name: kind.name().to_owned(), message: message.to_owned(), raw: None }
+    }
+
+    /// A call into the connection while another is under way on it (from a listener), at a point
+    /// where the books cannot answer: it fails loudly rather than answer from half-kept books.
+    pub(crate) fn reentrant() -> Error {
+        Error::library(ErrorKind::InvalidState, "rtc-peer: the connection's books are in use by a call that is still running")
     }
 
     /// The kind, from the exception's `name`.
@@ -106,19 +120,29 @@ impl Error {
         &self.name
     }
 
-    /// The browser's message.
+    /// The message.
     pub fn message(&self) -> &str {
         &self.message
     }
 
-    /// The thrown JS value itself.
-    pub fn as_js(&self) -> &JsValue {
-        &self.raw
+    /// Whether the browser threw it (else this crate made it).
+    pub fn is_from_browser(&self) -> bool {
+        self.raw.is_some()
     }
 
-    /// The thrown JS value itself, to rethrow it to JS unchanged.
+    /// The thrown JS value, for errors from the browser.
+    pub fn as_js(&self) -> Option<&JsValue> {
+        self.raw.as_ref()
+    }
+
+    /// The error as a JS value: the browser's exception itself, or for this crate's errors a
+    /// `TypeError` or a `DOMException` with the kind's `name`, as the JS face throws it.
     pub fn into_js(self) -> JsValue {
-        self.raw
+        match self.raw {
+            Some(raw) => raw,
+            None if self.kind == ErrorKind::Type => crate::view::type_error(&self.message),
+            None => crate::view::dom_exception(&self.message, self.kind.name()),
+        }
     }
 }
 
@@ -132,7 +156,7 @@ impl std::error::Error for Error {}
 
 impl From<Error> for JsValue {
     fn from(e: Error) -> JsValue {
-        e.raw
+        e.into_js()
     }
 }
 
@@ -150,5 +174,8 @@ mod tests {
         assert_eq!(ErrorKind::from_name("TypeError"), ErrorKind::Type);
         assert_eq!(ErrorKind::from_name("OperationError"), ErrorKind::Operation);
         assert_eq!(ErrorKind::from_name("SomethingNew"), ErrorKind::Other);
+        for &(kind, name) in NAMES {
+            assert_eq!(ErrorKind::from_name(kind.name()), kind, "{name}");
+        }
     }
 }

@@ -3,18 +3,31 @@
 //! The browser's [`RTCPeerConnection`](https://developer.mozilla.org/docs/Web/API/RTCPeerConnection),
 //! for Rust and for JS, with the hard parts of sending media made typed and visible:
 //!
-//! 1. **Stream grouping** ([`stream_grouping`]): which tracks travel together. Remote tracks are
+//! 1. **Stream grouping**: which tracks travel together. Remote tracks are
 //!    grouped into the right `MediaStream`s and announced once per stream
 //!    ([`PeerConnection::on_stream_added`]), not once per track.
 //! 2. **Streamless tracks**: a remote track that arrives with no stream is never dropped; it lands
 //!    in one shared inbound stream or in a stream of its own ([`StreamlessPolicy`]).
-//! 3. **Sender reuse** ([`sender_reuse`]): which transceiver `addTrack` will reuse and why
+//! 3. **Sender reuse**: which transceiver `addTrack` will reuse and why
 //!    ([`PeerConnection::predict_add_track`]), including the history the browser does not expose
 //!    ([`PeerConnection::has_sent`]).
 //!
+//! The remote streams are derived from the negotiated state after every description (offer,
+//! answer, rollback, on either side), so they stay right through renegotiation and glare: a track
+//! that stops being received leaves its stream, an emptied stream is removed once, a negotiation
+//! that changes nothing announces nothing.
+//!
 //! The decisions are pure Rust over plain data (host-tested); the web-sys glue around them is thin.
 //! From JS, the npm package's `PeerConnection` is a subclass of the native `RTCPeerConnection`
-//! driving the same core (see `js/rtc-peer.js`).
+//! driving the same core (cargo feature `js`, which the npm build turns on).
+//!
+//! ## Features
+//!
+//! - `js`: the JS face (`PeerConnectionCore`, `attachStream`) for the npm package. Off by default:
+//!   a Rust app gets none of its exports.
+//! - `small-alloc`: installs talc as the global allocator (smaller than dlmalloc). Off by default:
+//!   a library does not choose the allocator of the program that uses it.
+//! - `panic-hook`: installs `console_error_panic_hook` on first use.
 //!
 //! ```no_run
 //! use rtc_peer::{Configuration, PeerConnection, StreamlessPolicy};
@@ -38,36 +51,36 @@
 #![deny(missing_docs, missing_debug_implementations)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
-/// The package's allocator (feature `small-alloc`, on by default): talc, made for wasm, in place of
-/// dlmalloc. Single-threaded wasm is what this crate targets, which is what `new_global` requires.
+/// The npm package's allocator (feature `small-alloc`): talc, made for wasm, in place of dlmalloc.
+/// Single-threaded wasm is what this crate targets, which is what `new_global` requires.
 #[cfg(all(target_arch = "wasm32", feature = "small-alloc"))]
 #[global_allocator]
 static ALLOCATOR: talc::TalckWasm = unsafe { talc::TalckWasm::new_global() };
 
 mod bindings;
-pub mod browser;
-pub mod config;
+mod config;
 mod core;
+mod engine;
 mod error;
 #[cfg(feature = "js")]
-mod js_api;
+mod js_face;
 mod peer_connection;
-pub mod sdp;
-pub mod sender_reuse;
-pub mod stream_grouping;
-pub mod types;
+mod sdp;
+mod sender_reuse;
+mod stream_grouping;
+mod types;
+mod view;
 
+pub use crate::core::{AddTrackOutcome, LocalStream, RemoteStream, ReusePrediction, ReuseVerdict};
 pub use config::{BundlePolicy, Configuration, IceCandidate, IceServer, IceTransportPolicy, SessionDescription, TransceiverInit};
 pub use error::{Error, ErrorKind, Result};
-#[cfg(feature = "js")]
-pub use js_api::{attach_stream, core_class};
-pub use peer_connection::{
-    AddTrackOutcome, DescriptionSlot, LocalStream, PeerConnection, RemoteStream, ReusePrediction, ReuseVerdict, TransceiverFor,
-};
-pub use sender_reuse::Reason;
-pub use stream_grouping::StreamlessPolicy;
-pub use types::{ConnectionState, Direction, IceConnectionState, IceGatheringState, SdpType, SignalingState, StreamId, TrackKind};
 pub use gloo_events::EventListener;
+#[cfg(feature = "js")]
+pub use js_face::{attach_stream, core_class};
+pub use peer_connection::{DescriptionSlot, PeerConnection, SenderOrTransceiver, TransceiverFor};
+pub use sender_reuse::Reason;
+pub use stream_grouping::{StreamlessPolicy, UnknownPolicy};
+pub use types::{ConnectionState, Direction, IceConnectionState, IceGatheringState, SdpType, SignalingState, StreamId, TrackKind, UnknownValue};
 
 /// `parts.concat()`, for messages: std's `concat` has an overflow `expect` whose panic message
 /// formatting would keep core::fmt in the wasm (see the size budget).

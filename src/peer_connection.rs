@@ -1,81 +1,31 @@
 //! The Rust face: [`PeerConnection`], a typed, documented `RTCPeerConnection`.
 //!
-//! It owns the native object, the [`Core`] that keeps the books, and the two native listeners
-//! that feed the core; dropping it removes the listeners and closes the connection. Every
-//! promise-returning member is an `async fn`; every exception is an [`Error`] whose
-//! [`kind`](Error::kind) comes from the exception's `name`.
+//! It owns the native object, the core that keeps the books, and the two native listeners that
+//! feed the core; dropping it removes the listeners and closes the connection. Every operation
+//! that keeps books is one call into the core, which both faces share: this file only converts
+//! Rust types to argument lists and back, and awaits. Every promise-returning member is an
+//! `async fn`; every exception is an [`Error`].
+//!
+//! Calls made on [`as_raw`](PeerConnection::as_raw) are seen by the books (they observe the
+//! native `track` and `signalingstatechange` events and read the negotiated state), but a
+//! description applied on the raw object is settled a task after its promise resolves, not before.
 
-use crate::bindings::{self, get, get_string};
+use crate::bindings::{self, Native};
 use crate::config::{Configuration, IceCandidate, SessionDescription, TransceiverInit};
-use crate::core::Core;
-use crate::error::{Error, Result};
-use crate::sender_reuse::{Outcome, Reason};
+use crate::core::{AddTrackOutcome, Core, LocalStream, RemoteStream, ReusePrediction};
+use crate::error::{Error, ErrorKind, Result};
 use crate::stream_grouping::StreamlessPolicy;
-use crate::types::{ConnectionState, Direction, IceConnectionState, IceGatheringState, SdpType, SignalingState, StreamId, TrackKind};
+use crate::types::{ConnectionState, IceConnectionState, IceGatheringState, SdpType, SignalingState, StreamId, TrackKind, UnknownValue};
+use crate::view;
 use gloo_events::EventListener;
+use gloo_timers::callback::Timeout;
 use js_sys::Array;
 use serde::Serialize;
+use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Event, MediaStream, MediaStreamTrack, RtcDataChannel, RtcPeerConnection, RtcRtpReceiver, RtcRtpSender, RtcRtpTransceiver};
-
-/// What [`PeerConnection::add_track_detailed`] did.
-#[derive(Debug, Clone)]
-pub struct AddTrackOutcome {
-    /// The sender now carrying the track (the native object).
-    pub sender: RtcRtpSender,
-    /// The sender's transceiver.
-    pub transceiver: RtcRtpTransceiver,
-    /// Whether an existing transceiver was reused (else a new one was made).
-    pub reused: bool,
-    /// The transceiver's direction before the call (`None` for a new transceiver).
-    pub direction_before: Option<Direction>,
-    /// The transceiver's direction after the call.
-    pub direction_after: Option<Direction>,
-}
-
-/// One transceiver's verdict in a [`ReusePrediction`].
-#[derive(Debug, Clone)]
-pub struct ReuseVerdict {
-    /// The transceiver judged.
-    pub transceiver: RtcRtpTransceiver,
-    /// Whether `addTrack` may reuse it.
-    pub reusable: bool,
-    /// The first condition it fails, if any.
-    pub reason: Option<Reason>,
-}
-
-/// What `addTrack(track)` will do, and why, per transceiver.
-#[derive(Debug, Clone)]
-pub struct ReusePrediction {
-    /// The transceiver that will be reused, or `None` for a new one (or a throw).
-    pub reuse: Option<RtcRtpTransceiver>,
-    /// The exception `addTrack` will throw (`"InvalidStateError"`, `"InvalidAccessError"`), if any.
-    pub throws: Option<&'static str>,
-    /// One verdict per transceiver, in `getTransceivers()` order.
-    pub candidates: Vec<ReuseVerdict>,
-}
-
-/// A local stream id and the senders associated with it.
-#[derive(Debug, Clone)]
-pub struct LocalStream {
-    /// The stream id (the far side's `MediaStream.id`).
-    pub id: StreamId,
-    /// The senders' current tracks.
-    pub tracks: Vec<MediaStreamTrack>,
-    /// The senders associated with this stream id, in order.
-    pub senders: Vec<RtcRtpSender>,
-}
-
-/// A remote stream, as `streamadded` / `streamremoved` report it.
-#[derive(Debug, Clone)]
-pub struct RemoteStream {
-    /// The stream: the browser's own for an msid group, one made here for streamless tracks.
-    pub stream: MediaStream,
-    /// Whether the stream groups tracks that arrived with no stream.
-    pub streamless: bool,
-}
 
 /// What to add a transceiver for.
 #[derive(Debug, Clone, Copy)]
@@ -85,6 +35,17 @@ pub enum TransceiverFor<'a> {
     /// A kind of media, with no track yet.
     Kind(TrackKind),
 }
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for web_sys::RtcRtpSender {}
+    impl Sealed for web_sys::RtcRtpTransceiver {}
+}
+
+/// An `RTCRtpSender` or an `RTCRtpTransceiver`: what [`PeerConnection::has_sent`] takes.
+pub trait SenderOrTransceiver: sealed::Sealed + AsRef<JsValue> {}
+impl SenderOrTransceiver for RtcRtpSender {}
+impl SenderOrTransceiver for RtcRtpTransceiver {}
 
 /// A typed `RTCPeerConnection` with stream grouping and sender-reuse bookkeeping.
 ///
@@ -114,12 +75,43 @@ pub struct PeerConnection {
 
 fn js<T: Serialize>(value: &T) -> Result<JsValue> {
     let ser = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
-    value.serialize(&ser).map_err(|e| Error::new("TypeError", e.to_string()))
+    value.serialize(&ser).map_err(|e| Error::library(ErrorKind::Type, &e.to_string()))
+}
+
+/// A call's argument list.
+fn args(items: &[&JsValue]) -> Array {
+    items.iter().copied().collect()
+}
+
+/// `[track, ...streams]`.
+fn track_args(track: &MediaStreamTrack, streams: &[&MediaStream]) -> Array {
+    let list = Array::of1(track);
+    for s in streams {
+        list.push(s);
+    }
+    list
+}
+
+/// An answer of the books that cannot fail but for a broken invariant: that fails loudly (a JS
+/// exception with the crate's message), never as a made-up answer.
+fn loud<T>(r: Result<T>) -> T {
+    match r {
+        Ok(v) => v,
+        Err(e) => wasm_bindgen::throw_val(e.into_js()),
+    }
+}
+
+fn unknown(e: UnknownValue) -> Error {
+    Error::library(ErrorKind::Operation, &crate::concat(&["the browser reported a ", e.type_name, " the spec does not define"]))
 }
 
 fn description_from(value: &JsValue) -> Option<SessionDescription> {
-    let sdp_type = get_string(value, "type")?.parse::<SdpType>().ok()?;
-    Some(SessionDescription { sdp_type, sdp: get_string(value, "sdp").unwrap_or_default() })
+    let d = value.dyn_ref::<web_sys::RtcSessionDescription>()?;
+    Some(SessionDescription { sdp_type: SdpType::try_from(d.type_()).ok()?, sdp: d.sdp() })
+}
+
+fn description(d: Option<web_sys::RtcSessionDescription>) -> Option<SessionDescription> {
+    d.and_then(|d| description_from(&d))
 }
 
 /// Awaits a promise-returning call's result (a call that threw synchronously is an `Err`).
@@ -132,11 +124,7 @@ async fn settle(promise: std::result::Result<Option<js_sys::Promise>, JsValue>) 
 
 /// The object a catching binding returned (see the bindings' module docs for why it is an `Option`).
 fn returned<T>(value: std::result::Result<Option<T>, JsValue>, member: &str) -> Result<T> {
-    value.map_err(Error::from_js)?.ok_or_else(|| Error::new("OperationError", crate::concat(&[member, " returned nothing"])))
-}
-
-fn state<T: core::str::FromStr>(raw: &RtcPeerConnection, attribute: &str, fallback: T) -> T {
-    get_string(raw, attribute).and_then(|s| s.parse().ok()).unwrap_or(fallback)
+    value.map_err(Error::from_js)?.ok_or_else(|| Error::library(ErrorKind::Operation, &crate::concat(&[member, " returned nothing"])))
 }
 
 impl PeerConnection {
@@ -150,26 +138,35 @@ impl PeerConnection {
     /// Takes over an existing native connection (its history before this call is read from its
     /// current transceivers).
     pub fn from_raw(raw: RtcPeerConnection) -> PeerConnection {
-        Self::attach(raw, StreamlessPolicy::default())
+        let pc = Self::attach(raw, StreamlessPolicy::default());
+        loud(pc.core.adopt(&pc.raw));
+        pc
     }
 
     fn attach(raw: RtcPeerConnection, policy: StreamlessPolicy) -> PeerConnection {
         #[cfg(feature = "panic-hook")]
         console_error_panic_hook::set_once();
-        let core = Rc::new(Core::new(policy));
+        let core = Rc::new(Core::new(policy, bindings::native_prototype()));
         let on_track = {
             let (core, target) = (core.clone(), raw.clone());
-            EventListener::new(&raw, "track", move |e| core.on_track(&target, e))
+            EventListener::new(&raw, "track", move |e| loud(core.on_track(&target, e)))
         };
         let on_signaling = {
+            // A description applied on the raw object is settled a task later; the timer is owned
+            // by this listener and cancelled with it.
             let (core, target) = (core.clone(), raw.clone());
-            EventListener::new(&raw, "signalingstatechange", move |_| core.on_signaling_state_change(&target))
+            let pending: Rc<RefCell<Option<Timeout>>> = Rc::default();
+            EventListener::new(&raw, "signalingstatechange", move |_| {
+                if loud(core.on_signaling_state_change()) {
+                    let (core, target) = (core.clone(), target.clone());
+                    *pending.borrow_mut() = Some(Timeout::new(0, move || loud(core.settle_now(&target))));
+                }
+            })
         };
-        core.snapshot(&raw);
         PeerConnection { raw, core, _listeners: [on_track, on_signaling], close_on_drop: true }
     }
 
-    /// The native object.
+    /// The native object. Calls made on it are seen by the books (see the module docs).
     pub fn as_raw(&self) -> &RtcPeerConnection {
         &self.raw
     }
@@ -185,58 +182,33 @@ impl PeerConnection {
     /// [`addTrack(track, ...streams)`](https://developer.mozilla.org/docs/Web/API/RTCPeerConnection/addTrack);
     /// `streams` may be empty (a streamless track).
     pub fn add_track(&self, track: &MediaStreamTrack, streams: &[&MediaStream]) -> Result<RtcRtpSender> {
-        let list: Array = streams.iter().map(|s| JsValue::from(*s)).collect();
-        let sender = returned(bindings::native(&self.raw).add_track(track, &list), "addTrack")?;
-        self.core.record_streams(&sender, &list, 0);
-        Ok(sender)
+        self.core.add_track(&self.raw, &track_args(track, streams))
     }
 
     /// `addTrack`, reporting whether a transceiver was reused and how its direction changed.
     pub fn add_track_detailed(&self, track: &MediaStreamTrack, streams: &[&MediaStream]) -> Result<AddTrackOutcome> {
-        let before = self.core.snapshot(&self.raw);
-        let sender = self.add_track(track, streams)?;
-        let (transceiver, direction_before) = self
-            .core
-            .added_on(&self.raw, &before, &sender)
-            .ok_or_else(|| Error::new("OperationError", "the new sender has no transceiver"))?;
-        Ok(AddTrackOutcome {
-            reused: direction_before.is_some(),
-            direction_before,
-            direction_after: get_string(&transceiver, "direction").and_then(|d| d.parse().ok()),
-            sender,
-            transceiver,
-        })
+        self.core.add_track_detailed(&self.raw, &track_args(track, streams))
     }
 
-    /// What `add_track(track, …)` would do now, with a reason per transceiver.
-    pub fn predict_add_track(&self, track: &MediaStreamTrack) -> ReusePrediction {
-        let (snap, p) = self.core.predict(&self.raw, track);
-        let (reuse, throws) = match &p.outcome {
-            Outcome::Reuse { index, .. } => (snap.transceivers.get(*index).cloned(), None),
-            Outcome::New => (None, None),
-            Outcome::Throws(name) => (None, Some(name.as_str())),
-        };
-        let candidates = p
-            .candidates
-            .into_iter()
-            .zip(snap.transceivers)
-            .map(|(v, transceiver)| ReuseVerdict { transceiver, reusable: v.reusable, reason: v.reason })
-            .collect();
-        ReusePrediction { reuse, throws, candidates }
+    /// What `add_track(track, …)` would do now, with a verdict per transceiver.
+    pub fn predict_add_track(&self, track: &MediaStreamTrack) -> Result<ReusePrediction> {
+        self.core.predict(&self.raw, track)
     }
 
-    /// Whether this transceiver's currentDirection has ever been `sendrecv` or `sendonly` — the
-    /// history the browser does not expose. `None` if it is not one of this connection's.
-    pub fn has_sent(&self, transceiver: &RtcRtpTransceiver) -> Option<bool> {
-        self.core.has_sent(&self.raw, transceiver)
+    /// Whether this transceiver (or this sender's transceiver) has ever had `currentDirection`
+    /// `sendrecv` or `sendonly`: the history the browser does not expose. An
+    /// [`ErrorKind::InvalidAccess`] error if it is not one of this connection's.
+    pub fn has_sent(&self, of: &impl SenderOrTransceiver) -> Result<bool> {
+        self.core.has_sent(&self.raw, of.as_ref())
     }
 
     /// [`removeTrack(sender)`](https://developer.mozilla.org/docs/Web/API/RTCPeerConnection/removeTrack).
     pub fn remove_track(&self, sender: &RtcRtpSender) -> Result<()> {
-        bindings::native(&self.raw).remove_track(sender).map_err(Error::from_js)
+        self.core.remove_track(&self.raw, &args(&[sender]))
     }
 
-    /// [`addTransceiver(trackOrKind, init)`](https://developer.mozilla.org/docs/Web/API/RTCPeerConnection/addTransceiver).
+    /// [`addTransceiver(trackOrKind, init)`](https://developer.mozilla.org/docs/Web/API/RTCPeerConnection/addTransceiver),
+    /// with `init.streams` from `streams`.
     pub fn add_transceiver(&self, what: TransceiverFor<'_>, init: TransceiverInit, streams: &[&MediaStream]) -> Result<RtcRtpTransceiver> {
         let target: JsValue = match what {
             TransceiverFor::Track(t) => t.into(),
@@ -245,75 +217,68 @@ impl PeerConnection {
         let dict = js(&init)?;
         let list: Array = streams.iter().map(|s| JsValue::from(*s)).collect();
         let _ = js_sys::Reflect::set(&dict, &"streams".into(), &list);
-        let t = returned(bindings::native(&self.raw).add_transceiver(&target, &dict), "addTransceiver")?;
-        self.core.record_streams(&t.sender(), &list, 0);
-        Ok(t)
+        self.core.add_transceiver(&self.raw, &args(&[&target, &dict]))
     }
 
     /// [`getTransceivers()`](https://developer.mozilla.org/docs/Web/API/RTCPeerConnection/getTransceivers).
     pub fn transceivers(&self) -> Vec<RtcRtpTransceiver> {
-        self.raw.get_transceivers().iter().filter_map(|t| t.dyn_into().ok()).collect()
+        self.raw.get_transceivers().iter().map(JsCast::unchecked_into).collect()
     }
 
     /// [`getSenders()`](https://developer.mozilla.org/docs/Web/API/RTCPeerConnection/getSenders).
     pub fn senders(&self) -> Vec<RtcRtpSender> {
-        self.raw.get_senders().iter().filter_map(|t| t.dyn_into().ok()).collect()
+        self.raw.get_senders().iter().map(JsCast::unchecked_into).collect()
     }
 
     /// [`getReceivers()`](https://developer.mozilla.org/docs/Web/API/RTCPeerConnection/getReceivers).
     pub fn receivers(&self) -> Vec<RtcRtpReceiver> {
-        self.raw.get_receivers().iter().filter_map(|t| t.dyn_into().ok()).collect()
+        self.raw.get_receivers().iter().map(JsCast::unchecked_into).collect()
     }
 
     // ----- stream grouping --------------------------------------------------------------------
 
     /// The stream ids `sender` was associated with, in order (empty for a streamless sender).
     pub fn stream_ids_of(&self, sender: &RtcRtpSender) -> Vec<StreamId> {
-        self.core.stream_ids_of(sender)
+        loud(self.core.stream_ids_of(sender))
     }
 
-    /// `sender.setStreams(...streams)`, recorded.
+    /// `sender.setStreams(...streams)`, recorded. [`ErrorKind::NotSupported`] where the browser
+    /// has no `setStreams`.
     pub fn set_sender_streams(&self, sender: &RtcRtpSender, streams: &[&MediaStream]) -> Result<()> {
         let list: Array = streams.iter().map(|s| JsValue::from(*s)).collect();
-        if !get(sender, "setStreams").is_function() {
-            return Err(Error::new("NotSupportedError", "RTCRtpSender.setStreams is not available"));
-        }
-        bindings::apply(bindings::Native::SetStreams, sender, &list).map_err(Error::from_js)?;
-        self.core.record_streams(sender, &list, 0);
-        Ok(())
+        self.core.set_sender_streams(sender, &list)
     }
 
     /// One record per local stream id.
-    pub fn local_streams(&self) -> Vec<LocalStream> {
-        self.core
-            .local_streams(&self.raw)
-            .into_iter()
-            .map(|(id, senders)| LocalStream { id, tracks: senders.iter().filter_map(|s| s.track()).collect(), senders })
-            .collect()
+    pub fn local_streams(&self) -> Result<Vec<LocalStream>> {
+        self.core.local_streams(&self.raw)
     }
 
-    /// The remote streams currently known, grouped by stream id, in order of first arrival.
+    /// The remote streams, in order of announcement: exactly the tracks received now, grouped by
+    /// the far side's stream ids, streamless ones by the [`StreamlessPolicy`].
     pub fn remote_streams(&self) -> Vec<RemoteStream> {
-        self.core.remote_streams().into_iter().map(|(stream, streamless)| RemoteStream { stream, streamless }).collect()
+        loud(self.core.remote_streams())
     }
 
     /// Where remote tracks with no stream go.
     pub fn streamless_policy(&self) -> StreamlessPolicy {
-        self.core.policy()
+        loud(self.core.policy())
     }
 
-    /// Sets where later streamless tracks go.
+    /// Sets where streamless tracks not yet grouped go; grouped ones stay where they are.
     pub fn set_streamless_policy(&self, policy: StreamlessPolicy) {
-        self.core.set_policy(policy);
+        loud(self.core.set_policy(policy))
     }
 
-    /// Calls `f` once per new remote stream. The listener lives as long as the returned handle.
+    /// Calls `f` once per new remote stream, with all the tracks the description brings to it,
+    /// before the description's `set_*_description` resolves. The listener lives as long as the
+    /// returned handle.
     #[must_use = "the listener is removed when the handle is dropped"]
     pub fn on_stream_added(&self, f: impl FnMut(RemoteStream) + 'static) -> EventListener {
         self.on_stream_event("streamadded", f)
     }
 
-    /// Calls `f` when a remote stream has lost all its tracks.
+    /// Calls `f` once when a remote stream no longer has a track that is received.
     #[must_use = "the listener is removed when the handle is dropped"]
     pub fn on_stream_removed(&self, f: impl FnMut(RemoteStream) + 'static) -> EventListener {
         self.on_stream_event("streamremoved", f)
@@ -321,8 +286,8 @@ impl PeerConnection {
 
     fn on_stream_event(&self, kind: &'static str, mut f: impl FnMut(RemoteStream) + 'static) -> EventListener {
         EventListener::new(&self.raw, kind, move |e| {
-            if let Ok(stream) = get(e, "stream").dyn_into::<MediaStream>() {
-                f(RemoteStream { stream, streamless: get(e, "streamless").as_bool().unwrap_or(false) });
+            if let Some((stream, streamless)) = view::stream_event(e) {
+                f(RemoteStream { stream, streamless });
             }
         })
     }
@@ -332,35 +297,37 @@ impl PeerConnection {
     /// [`createOffer()`](https://developer.mozilla.org/docs/Web/API/RTCPeerConnection/createOffer).
     pub async fn create_offer(&self) -> Result<SessionDescription> {
         let v = settle(bindings::native(&self.raw).create_offer(&JsValue::UNDEFINED)).await?;
-        description_from(&v).ok_or_else(|| Error::new("OperationError", "createOffer gave no description"))
+        description_from(&v).ok_or_else(|| Error::library(ErrorKind::Operation, "createOffer gave no description"))
     }
 
     /// `createOffer({ iceRestart: true })`.
     pub async fn create_offer_ice_restart(&self) -> Result<SessionDescription> {
-        let opts = bindings::record(&[("iceRestart", JsValue::TRUE)]);
+        let opts = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&opts, &"iceRestart".into(), &JsValue::TRUE);
         let v = settle(bindings::native(&self.raw).create_offer(&opts)).await?;
-        description_from(&v).ok_or_else(|| Error::new("OperationError", "createOffer gave no description"))
+        description_from(&v).ok_or_else(|| Error::library(ErrorKind::Operation, "createOffer gave no description"))
     }
 
     /// [`createAnswer()`](https://developer.mozilla.org/docs/Web/API/RTCPeerConnection/createAnswer).
     pub async fn create_answer(&self) -> Result<SessionDescription> {
         let v = settle(bindings::native(&self.raw).create_answer(&JsValue::UNDEFINED)).await?;
-        description_from(&v).ok_or_else(|| Error::new("OperationError", "createAnswer gave no description"))
+        description_from(&v).ok_or_else(|| Error::library(ErrorKind::Operation, "createAnswer gave no description"))
     }
 
     /// [`setLocalDescription(description?)`](https://developer.mozilla.org/docs/Web/API/RTCPeerConnection/setLocalDescription);
-    /// `None` lets the browser create the offer or answer.
+    /// `None` lets the browser create the offer or answer. The remote streams are settled before it resolves.
     pub async fn set_local_description(&self, description: Option<&SessionDescription>) -> Result<()> {
-        let p = match description {
-            None => bindings::native(&self.raw).set_local_description_implicit(),
-            Some(d) => bindings::native(&self.raw).set_local_description(&js(d)?),
+        let list = match description {
+            None => Array::new(),
+            Some(d) => args(&[&js(d)?]),
         };
-        settle(p).await.map(drop)
+        self.core.describe(&self.raw, Native::SetLocalDescription, &list).await.map(drop)
     }
 
     /// [`setRemoteDescription(description)`](https://developer.mozilla.org/docs/Web/API/RTCPeerConnection/setRemoteDescription).
+    /// The remote streams are settled (new ones announced complete) before it resolves.
     pub async fn set_remote_description(&self, description: &SessionDescription) -> Result<()> {
-        settle(bindings::native(&self.raw).set_remote_description(&js(description)?)).await.map(drop)
+        self.core.describe(&self.raw, Native::SetRemoteDescription, &args(&[&js(description)?])).await.map(drop)
     }
 
     /// [`addIceCandidate(candidate)`](https://developer.mozilla.org/docs/Web/API/RTCPeerConnection/addIceCandidate);
@@ -381,8 +348,8 @@ impl PeerConnection {
     /// [`getConfiguration()`](https://developer.mozilla.org/docs/Web/API/RTCPeerConnection/getConfiguration).
     pub fn configuration(&self) -> Result<Configuration> {
         let mut c: Configuration = serde_wasm_bindgen::from_value(self.raw.get_configuration().into())
-            .map_err(|e| Error::new("TypeError", e.to_string()))?;
-        c.streamless_policy = Some(self.core.policy());
+            .map_err(|e| Error::library(ErrorKind::Type, &e.to_string()))?;
+        c.streamless_policy = Some(self.streamless_policy());
         Ok(c)
     }
 
@@ -390,7 +357,7 @@ impl PeerConnection {
     pub fn set_configuration(&self, configuration: &Configuration) -> Result<()> {
         bindings::native(&self.raw).set_configuration(&js(configuration)?).map_err(Error::from_js)?;
         if let Some(p) = configuration.streamless_policy {
-            self.core.set_policy(p);
+            self.set_streamless_policy(p);
         }
         Ok(())
     }
@@ -403,58 +370,62 @@ impl PeerConnection {
     /// [`getStats()`](https://developer.mozilla.org/docs/Web/API/RTCPeerConnection/getStats).
     pub async fn stats(&self) -> Result<web_sys::RtcStatsReport> {
         let v = JsFuture::from(self.raw.get_stats()).await.map_err(Error::from_js)?;
-        v.dyn_into().map_err(|_| Error::new("OperationError", "getStats gave no report"))
+        v.dyn_into().map_err(|_| Error::library(ErrorKind::Operation, "getStats gave no report"))
     }
 
     /// [`close()`](https://developer.mozilla.org/docs/Web/API/RTCPeerConnection/close).
     pub fn close(&self) {
-        self.raw.close();
-        self.core.release();
+        loud(self.core.close(&self.raw, &Array::new()).map(drop))
     }
 
     // ----- state ------------------------------------------------------------------------------
 
     /// [`signalingState`](https://developer.mozilla.org/docs/Web/API/RTCPeerConnection/signalingState).
-    pub fn signaling_state(&self) -> SignalingState {
-        state(&self.raw, "signalingState", SignalingState::Closed)
+    pub fn signaling_state(&self) -> Result<SignalingState> {
+        SignalingState::try_from(self.raw.signaling_state()).map_err(unknown)
     }
 
     /// [`connectionState`](https://developer.mozilla.org/docs/Web/API/RTCPeerConnection/connectionState).
-    pub fn connection_state(&self) -> ConnectionState {
-        state(&self.raw, "connectionState", ConnectionState::Closed)
+    pub fn connection_state(&self) -> Result<ConnectionState> {
+        ConnectionState::try_from(self.raw.connection_state()).map_err(unknown)
     }
 
     /// [`iceConnectionState`](https://developer.mozilla.org/docs/Web/API/RTCPeerConnection/iceConnectionState).
-    pub fn ice_connection_state(&self) -> IceConnectionState {
-        state(&self.raw, "iceConnectionState", IceConnectionState::Closed)
+    pub fn ice_connection_state(&self) -> Result<IceConnectionState> {
+        IceConnectionState::try_from(self.raw.ice_connection_state()).map_err(unknown)
     }
 
     /// [`iceGatheringState`](https://developer.mozilla.org/docs/Web/API/RTCPeerConnection/iceGatheringState).
-    pub fn ice_gathering_state(&self) -> IceGatheringState {
-        state(&self.raw, "iceGatheringState", IceGatheringState::New)
+    pub fn ice_gathering_state(&self) -> Result<IceGatheringState> {
+        IceGatheringState::try_from(self.raw.ice_gathering_state()).map_err(unknown)
     }
 
     /// [`localDescription`](https://developer.mozilla.org/docs/Web/API/RTCPeerConnection/localDescription)
     /// (pending if there is one, else current).
     pub fn local_description(&self) -> Option<SessionDescription> {
-        description_from(&get(&self.raw, "localDescription"))
+        description(self.raw.local_description())
     }
 
     /// [`remoteDescription`](https://developer.mozilla.org/docs/Web/API/RTCPeerConnection/remoteDescription).
     pub fn remote_description(&self) -> Option<SessionDescription> {
-        description_from(&get(&self.raw, "remoteDescription"))
+        description(self.raw.remote_description())
     }
 
-    /// `currentLocalDescription`, `pendingLocalDescription`, `currentRemoteDescription`,
-    /// `pendingRemoteDescription` by name.
+    /// `currentLocalDescription`, `pendingLocalDescription`, `currentRemoteDescription` or
+    /// `pendingRemoteDescription`.
     pub fn description(&self, which: DescriptionSlot) -> Option<SessionDescription> {
-        description_from(&get(&self.raw, which.attribute()))
+        description(match which {
+            DescriptionSlot::CurrentLocal => self.raw.current_local_description(),
+            DescriptionSlot::PendingLocal => self.raw.pending_local_description(),
+            DescriptionSlot::CurrentRemote => self.raw.current_remote_description(),
+            DescriptionSlot::PendingRemote => self.raw.pending_remote_description(),
+        })
     }
 
     /// [`canTrickleIceCandidates`](https://developer.mozilla.org/docs/Web/API/RTCPeerConnection/canTrickleIceCandidates)
     /// (`None` until a remote description is set).
     pub fn can_trickle_ice_candidates(&self) -> Option<bool> {
-        get(&self.raw, "canTrickleIceCandidates").as_bool()
+        self.raw.can_trickle_ice_candidates()
     }
 
     // ----- events -----------------------------------------------------------------------------
@@ -462,23 +433,20 @@ impl PeerConnection {
     /// Listens for any event of the connection (`"track"`, `"icecandidate"`, …). The listener lives
     /// as long as the returned handle.
     #[must_use = "the listener is removed when the handle is dropped"]
-    pub fn on(&self, event_type: &'static str, f: impl FnMut(&Event) + 'static) -> EventListener {
-        EventListener::new(&self.raw, event_type, f)
+    pub fn on(&self, event_type: &str, f: impl FnMut(&Event) + 'static) -> EventListener {
+        EventListener::new(&self.raw, event_type.to_owned(), f)
     }
 
     /// `icecandidate`: `f(Some(candidate))` per gathered candidate, `f(None)` at the end.
     #[must_use = "the listener is removed when the handle is dropped"]
     pub fn on_ice_candidate(&self, mut f: impl FnMut(Option<IceCandidate>) + 'static) -> EventListener {
         EventListener::new(&self.raw, "icecandidate", move |e| {
-            let c = get(e, "candidate");
-            if c.is_null() || c.is_undefined() {
-                return f(None);
-            }
-            f(Some(IceCandidate {
-                candidate: get_string(&c, "candidate").unwrap_or_default(),
-                sdp_mid: get_string(&c, "sdpMid"),
-                sdp_m_line_index: get(&c, "sdpMLineIndex").as_f64().map(|n| n as u16),
-                username_fragment: get_string(&c, "usernameFragment"),
+            let c = e.dyn_ref::<web_sys::RtcPeerConnectionIceEvent>().and_then(|e| e.candidate());
+            f(c.map(|c| IceCandidate {
+                candidate: c.candidate(),
+                sdp_mid: c.sdp_mid(),
+                sdp_m_line_index: c.sdp_m_line_index(),
+                username_fragment: view::username_fragment(&c),
             }))
         })
     }
@@ -496,16 +464,16 @@ impl PeerConnection {
 
     /// `connectionstatechange`, with the new state.
     #[must_use = "the listener is removed when the handle is dropped"]
-    pub fn on_connection_state_change(&self, mut f: impl FnMut(ConnectionState) + 'static) -> EventListener {
+    pub fn on_connection_state_change(&self, mut f: impl FnMut(Result<ConnectionState>) + 'static) -> EventListener {
         let raw = self.raw.clone();
-        EventListener::new(&self.raw, "connectionstatechange", move |_| f(state(&raw, "connectionState", ConnectionState::Closed)))
+        EventListener::new(&self.raw, "connectionstatechange", move |_| f(ConnectionState::try_from(raw.connection_state()).map_err(unknown)))
     }
 
     /// `signalingstatechange`, with the new state.
     #[must_use = "the listener is removed when the handle is dropped"]
-    pub fn on_signaling_state_change(&self, mut f: impl FnMut(SignalingState) + 'static) -> EventListener {
+    pub fn on_signaling_state_change(&self, mut f: impl FnMut(Result<SignalingState>) + 'static) -> EventListener {
         let raw = self.raw.clone();
-        EventListener::new(&self.raw, "signalingstatechange", move |_| f(state(&raw, "signalingState", SignalingState::Closed)))
+        EventListener::new(&self.raw, "signalingstatechange", move |_| f(SignalingState::try_from(raw.signaling_state()).map_err(unknown)))
     }
 
     /// `negotiationneeded`.
@@ -537,13 +505,3 @@ pub enum DescriptionSlot {
     PendingRemote,
 }
 
-impl DescriptionSlot {
-    fn attribute(self) -> &'static str {
-        match self {
-            DescriptionSlot::CurrentLocal => "currentLocalDescription",
-            DescriptionSlot::PendingLocal => "pendingLocalDescription",
-            DescriptionSlot::CurrentRemote => "currentRemoteDescription",
-            DescriptionSlot::PendingRemote => "pendingRemoteDescription",
-        }
-    }
-}

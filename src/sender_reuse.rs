@@ -270,6 +270,7 @@ pub struct Prediction {
 }
 
 impl Prediction {
+    #[cfg(test)]
     /// The index of the reused transceiver, if the call reuses one.
     pub fn reuse_index(&self) -> Option<usize> {
         match self.outcome {
@@ -391,6 +392,7 @@ impl<K: Copy + Eq> Ledger<K> {
         self.entries.iter().find(|(k, _)| *k == key).and_then(|(_, sent)| *sent)
     }
 
+    #[cfg(test)]
     /// Whether transceiver `key` has been observed (and not dropped since).
     pub fn contains(&self, key: K) -> bool {
         self.entries.iter().any(|(k, _)| *k == key)
@@ -402,16 +404,19 @@ impl<K: Copy + Eq> Ledger<K> {
         self.entries.retain(|(k, _)| keep(*k));
     }
 
+    #[cfg(test)]
     /// How many transceivers are recorded.
     pub fn len(&self) -> usize {
         self.entries.len()
     }
 
+    #[cfg(test)]
     /// Whether no transceiver is recorded.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
 
+    #[cfg(test)]
     /// Every recorded transceiver with its last sending `currentDirection`, in insertion order.
     pub fn iter(&self) -> impl Iterator<Item = (K, Option<Direction>)> + '_ {
         self.entries.iter().copied()

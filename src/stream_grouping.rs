@@ -1,29 +1,29 @@
 //! Grouping of media tracks into streams, as a pure model the browser glue drives.
 //!
-//! **Remote side.** When the far side calls `pc.addTrack(track, ...streams)`, a `track` event
-//! fires here with `event.streams` holding the remote `MediaStream`s whose ids (the msid) match
-//! the far side's stream ids. [`RemoteGrouping`] turns those per-track events into per-stream
-//! ones: one [`GroupEvent::StreamAdded`] per new stream (not one per track), a
-//! [`GroupEvent::TrackJoined`] / [`GroupEvent::TrackLeft`] per membership change, and a
-//! [`GroupEvent::StreamRemoved`] when a stream loses its last track. Tracks that arrive with no
-//! stream at all ("streamless") are never dropped: by [`StreamlessPolicy`] they either share one
-//! inbound stream ([`GroupKey::Shared`]) or each get a stream of their own
-//! ([`GroupKey::Track`]).
+//! **Remote side.** The groups are *derived from the negotiated state*, not accumulated from
+//! events: [`received`] reads, from plain facts (signaling state, the remote description's media
+//! sections, each transceiver's mid / `currentDirection` / track), which remote tracks are received
+//! now and in which stream ids (the far side's `a=msid`). [`RemoteBooks::settle`] makes the
+//! announced streams equal to that, after every applied description (local or remote, offer,
+//! answer, rollback) and during a description's `track` events, and returns the difference as
+//! [`Step`]s: `streamadded` once per new stream with all its tracks, `streamremoved` once per
+//! emptied stream, `addtrack` / `removetrack` on changed ones, nothing for unchanged ones. Tracks
+//! with no stream ("streamless") are never dropped: by [`StreamlessPolicy`] they share one inbound
+//! stream ([`GroupKey::Shared`]) or each get one ([`GroupKey::Track`]).
 //!
 //! **Local side.** [`LocalRegistry`] records which stream ids each local sender was associated
-//! with (`addTrack(track, ...streams)`, `addTransceiver(.., {streams})`, `sender.setStreams(..)`),
-//! so the local streams can be listed.
+//! with (`addTrack(track, ...streams)`, `addTransceiver(.., {streams})`, `sender.setStreams(..)`).
 //!
-//! The glue gives every remote track a [`TrackKey`] and every local sender a [`SenderKey`], feeds
-//! the browser's events in, and maps the output onto real `MediaStream` objects. Nothing here
-//! touches web-sys, so it is tested on the host.
+//! The glue gives every remote track a [`TrackKey`] and every local sender a [`SenderKey`] and maps
+//! the steps onto real `MediaStream` objects. Nothing here touches web-sys: it is tested on the host.
 
 use core::fmt;
 use core::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::types::StreamId;
+use crate::sdp::{section_for_mid, MediaSection};
+use crate::types::{Direction, SignalingState, StreamId};
 
 /// The glue's handle for one remote track (one `RTCRtpReceiver`'s track).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -163,221 +163,235 @@ impl fmt::Display for GroupKey {
     }
 }
 
-/// One inbound stream: its key and its tracks, in order of joining.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct Group {
-    /// What the group was made from.
-    pub key: GroupKey,
-    /// The group's tracks, in order of joining. Never empty while the group exists.
-    pub tracks: Vec<TrackKey>,
+
+// ---------------------------------------------------------------------------------------------
+// Remote side: what the negotiated state says is received
+// ---------------------------------------------------------------------------------------------
+
+/// One transceiver's receiving side, as plain facts read from the browser.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ReceiverFacts {
+    /// The receiver's track.
+    pub(crate) track: TrackKey,
+    /// `transceiver.mid`.
+    pub(crate) mid: Option<String>,
+    /// `transceiver.currentDirection`.
+    pub(crate) current_direction: Option<Direction>,
+    /// The receiver's track has ended (`readyState` `"ended"`).
+    pub(crate) ended: bool,
 }
 
-/// A change to the remote groups, for the glue to mirror on real `MediaStream`s.
-///
-/// Within one call the events come in this order: every `TrackLeft`, then `StreamRemoved` for
-/// the groups left empty, then for each group joined: `StreamAdded` (if the group is new) and
-/// `TrackJoined`. The track that creates a group is reported as `StreamAdded` immediately
-/// followed by `TrackJoined` for that track, so the glue can always add the track on
-/// `TrackJoined`.
-///
-/// Serialized internally tagged: `{"type":"streamAdded","group":{..}}`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "camelCase")]
-pub enum GroupEvent {
-    /// A new group exists (still empty; a `TrackJoined` for it follows).
-    StreamAdded {
-        /// The new group.
-        group: GroupKey,
-    },
-    /// `track` joined `group`.
-    TrackJoined {
-        /// The group joined.
-        group: GroupKey,
-        /// The track.
-        track: TrackKey,
-    },
-    /// `track` left `group`.
-    TrackLeft {
-        /// The group left.
-        group: GroupKey,
-        /// The track.
-        track: TrackKey,
-    },
-    /// `group` lost its last track and no longer exists.
-    StreamRemoved {
-        /// The removed group.
-        group: GroupKey,
-    },
+/// A remote track that the negotiated state says is received, with the stream ids the far side
+/// sends it in (empty: streamless).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Received {
+    pub(crate) track: TrackKey,
+    pub(crate) stream_ids: Vec<StreamId>,
 }
 
-impl GroupEvent {
-    /// The group the event is about.
-    pub fn group(&self) -> &GroupKey {
-        match self {
-            GroupEvent::StreamAdded { group }
-            | GroupEvent::TrackJoined { group, .. }
-            | GroupEvent::TrackLeft { group, .. }
-            | GroupEvent::StreamRemoved { group } => group,
-        }
+/// Which remote tracks are received now, in transceiver order: a pure function of the signaling
+/// state, the remote description's media sections and the transceivers.
+///
+/// - With a remote offer pending (`have-remote-offer`), a transceiver receives what the offer
+///   sends on its mid: the browser has fired `track` for it, though nothing is answered yet.
+/// - Otherwise it receives when its `currentDirection` (the last completed negotiation) is
+///   `sendrecv` or `recvonly`. So an answer of ours that says `sendonly` or `inactive` takes the
+///   track out, as does a rollback to a state in which it was not received.
+/// - Never: with no mid, a stopped transceiver, an ended track, or a closed connection.
+///
+/// The stream ids are the section's `a=msid` ids (`-` is no stream): the far side's own ids, the
+/// same in every browser. (Firefox files msid-less tracks in a stream of a random id of its own;
+/// the SDP says they have none, so they are streamless here too.)
+pub(crate) fn received(signaling: SignalingState, remote: &[MediaSection], transceivers: &[ReceiverFacts]) -> Vec<Received> {
+    if signaling == SignalingState::Closed {
+        return Vec::new();
     }
+    transceivers
+        .iter()
+        .filter(|t| !t.ended && t.current_direction != Some(Direction::Stopped))
+        .filter_map(|t| {
+            let section = t.mid.as_deref().and_then(|mid| section_for_mid(remote, mid));
+            let receiving = match signaling {
+                SignalingState::HaveRemoteOffer => section.is_some_and(MediaSection::sends),
+                _ => t.mid.is_some() && t.current_direction.is_some_and(Direction::receives),
+            };
+            receiving.then(|| Received { track: t.track, stream_ids: section.map(|s| s.stream_ids.clone()).unwrap_or_default() })
+        })
+        .collect()
 }
 
-/// Groups remote tracks into inbound streams and reports the changes as [`GroupEvent`]s.
+// ---------------------------------------------------------------------------------------------
+// Remote side: the announced groups, kept equal to what is received
+// ---------------------------------------------------------------------------------------------
+
+/// One announced remote stream: its key, its stream object and its tracks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Announced<S> {
+    pub(crate) key: GroupKey,
+    pub(crate) stream: S,
+    pub(crate) tracks: Vec<TrackKey>,
+}
+
+/// What the glue does to the stream objects, in this order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Step<S> {
+    /// `stream.removeTrack(track)`, then `removetrack` on the stream if `event`.
+    RemoveTrack { stream: S, track: TrackKey, event: bool },
+    /// `streamremoved` for the stream.
+    Removed { stream: S, streamless: bool },
+    /// `stream.addTrack(track)`, then `addtrack` on the stream if `event`.
+    AddTrack { stream: S, track: TrackKey, event: bool },
+    /// `streamadded` for the stream, which holds all its tracks by now.
+    Added { stream: S, streamless: bool },
+}
+
+/// When a settlement runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Phase {
+    /// During a description's `track` events: the browser may still be filling its own streams,
+    /// so they are only announced (once complete), never edited.
+    Partial,
+    /// After a description is applied (or rolled back): everything is made equal to what is received.
+    Final,
+}
+
+/// The stream objects, as the glue sees them.
+pub(crate) trait Streams<S> {
+    /// The tracks `stream` holds now.
+    fn tracks_of(&mut self, stream: &S) -> Vec<TrackKey>;
+    /// The browser's newest stream object for this id, if a `track` event has shown one.
+    fn native(&self, id: &StreamId) -> Option<S>;
+    /// A new empty stream, for a streamless group.
+    fn make(&mut self) -> S;
+}
+
+/// The remote streams announced so far, kept equal to what is received.
 ///
-/// Feed it every `track` event ([`track_arrived`](Self::track_arrived)) and every removal of a
-/// remote track ([`track_removed`](Self::track_removed)).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct RemoteGrouping {
+/// [`settle`](Self::settle) derives the groups from [`received`] and returns the difference from
+/// what is announced as [`Step`]s: new groups are announced once, complete; emptied ones are
+/// removed once; changed ones get `addtrack` / `removetrack`; unchanged ones get nothing, so a
+/// negotiation that changes nothing announces nothing. A stream id whose browser object was
+/// replaced (Chromium makes a new `MediaStream` for an id whose stream emptied) moves to the new
+/// object: the old one is removed, the new one announced.
+#[derive(Debug, Clone)]
+pub(crate) struct RemoteBooks<S> {
     policy: StreamlessPolicy,
-    /// In order of first arrival; a group is deleted as soon as it is empty.
-    groups: Vec<Group>,
+    /// In order of announcement.
+    groups: Vec<Announced<S>>,
 }
 
-impl RemoteGrouping {
-    /// An empty grouping that places streamless tracks by `policy`.
-    pub fn new(policy: StreamlessPolicy) -> Self {
-        RemoteGrouping {
-            policy,
-            groups: Vec::new(),
-        }
+impl<S: Clone + PartialEq> RemoteBooks<S> {
+    pub(crate) fn new(policy: StreamlessPolicy) -> Self {
+        RemoteBooks { policy, groups: Vec::new() }
     }
 
-    /// The policy applied to streamless tracks that arrive from now on.
-    pub fn policy(&self) -> StreamlessPolicy {
+    /// Where streamless tracks that are not yet in a group go.
+    pub(crate) fn policy(&self) -> StreamlessPolicy {
         self.policy
     }
 
-    /// Changes the policy. Only tracks that arrive later are affected; existing groups (and
-    /// streamless tracks that arrive streamless again) stay as they are.
-    pub fn set_policy(&mut self, policy: StreamlessPolicy) {
+    /// Changes the policy for streamless tracks not yet grouped; grouped ones stay where they are.
+    pub(crate) fn set_policy(&mut self, policy: StreamlessPolicy) {
         self.policy = policy;
     }
 
-    /// A remote track arrived (a `track` event) with the ids of `event.streams`.
-    ///
-    /// Duplicate ids count once. With ids, the track joins the group of each id, creating
-    /// missing groups in the order given. Without ids the track is streamless: it joins the
-    /// [`GroupKey::Shared`] group or a new [`GroupKey::Track`] group, by the current policy —
-    /// unless it is already a streamless track, in which case it stays where it is.
-    ///
-    /// Idempotent: a track already in exactly those groups produces no events (browsers re-fire
-    /// `track` on renegotiation). A known track arriving with a different set first leaves the
-    /// groups not in the new set (`TrackLeft`, then `StreamRemoved` for groups left empty) and
-    /// then joins the new ones.
-    pub fn track_arrived(&mut self, track: TrackKey, stream_ids: &[StreamId]) -> Vec<GroupEvent> {
-        let current = self.groups_of(track);
-        let target: Vec<GroupKey> = if stream_ids.is_empty() {
-            if !current.is_empty() && current.iter().all(GroupKey::is_streamless) {
-                // Streamless before, streamless now: stay put whatever the policy is now.
-                return Vec::new();
-            }
-            vec![match self.policy {
-                StreamlessPolicy::Shared => GroupKey::Shared,
-                StreamlessPolicy::PerTrack => GroupKey::Track(track),
-            }]
-        } else {
-            let mut keys: Vec<GroupKey> = Vec::with_capacity(stream_ids.len());
-            for id in stream_ids {
-                let key = GroupKey::Stream(id.clone());
-                if !keys.contains(&key) {
-                    keys.push(key);
-                }
-            }
-            keys
-        };
-
-        let leaving: Vec<GroupKey> = current
-            .iter()
-            .filter(|k| !target.contains(k))
-            .cloned()
-            .collect();
-        let mut events = self.leave(track, &leaving);
-        for key in target {
-            if current.contains(&key) {
-                continue;
-            }
-            match self.groups.iter_mut().find(|g| g.key == key) {
-                Some(group) => group.tracks.push(track),
-                None => {
-                    events.push(GroupEvent::StreamAdded { group: key.clone() });
-                    self.groups.push(Group {
-                        key: key.clone(),
-                        tracks: vec![track],
-                    });
-                }
-            }
-            events.push(GroupEvent::TrackJoined { group: key, track });
-        }
-        events
-    }
-
-    /// A remote track went away (its transceiver stopped, or the far side removed it and
-    /// renegotiated): it leaves every group (`TrackLeft` each), then `StreamRemoved` for each
-    /// group now empty. An empty group is deleted; a later track with the same stream id creates
-    /// it again (with a new `StreamAdded`). An unknown track produces no events.
-    pub fn track_removed(&mut self, track: TrackKey) -> Vec<GroupEvent> {
-        let current = self.groups_of(track);
-        self.leave(track, &current)
-    }
-
-    /// Takes `track` out of the groups `keys`: `TrackLeft` for each, then `StreamRemoved` for
-    /// each group left empty (which is deleted).
-    fn leave(&mut self, track: TrackKey, keys: &[GroupKey]) -> Vec<GroupEvent> {
-        let mut events = Vec::new();
-        let mut emptied = Vec::new();
-        for key in keys {
-            if let Some(group) = self.groups.iter_mut().find(|g| &g.key == key) {
-                let before = group.tracks.len();
-                group.tracks.retain(|t| *t != track);
-                if group.tracks.len() != before {
-                    events.push(GroupEvent::TrackLeft {
-                        group: key.clone(),
-                        track,
-                    });
-                    if group.tracks.is_empty() {
-                        emptied.push(key.clone());
-                    }
-                }
-            }
-        }
-        self.groups.retain(|g| !g.tracks.is_empty());
-        events.extend(
-            emptied
-                .into_iter()
-                .map(|group| GroupEvent::StreamRemoved { group }),
-        );
-        events
-    }
-
-    /// The current groups, in order of first arrival (a re-created group comes last).
-    pub fn groups(&self) -> &[Group] {
+    /// The announced groups, in order of announcement.
+    pub(crate) fn groups(&self) -> &[Announced<S>] {
         &self.groups
     }
 
-    /// The group with this key, if it exists.
-    pub fn group(&self, key: &GroupKey) -> Option<&Group> {
-        self.groups.iter().find(|g| &g.key == key)
+    /// Forgets every group (after `close()`), keeping the policy.
+    pub(crate) fn clear(&mut self) {
+        self.groups = Vec::new();
     }
 
-    /// The keys of the groups `track` is in, in the order of [`groups`](Self::groups); empty
-    /// for an unknown track.
-    pub fn groups_of(&self, track: TrackKey) -> Vec<GroupKey> {
-        self.groups
-            .iter()
-            .filter(|g| g.tracks.contains(&track))
-            .map(|g| g.key.clone())
-            .collect()
+    /// The groups `received` asks for, in order of first appearance: a track with stream ids in
+    /// the group of each id; a streamless one in the streamless group it is already in, else the
+    /// shared group or one of its own by the policy.
+    fn desired(&self, received: &[Received]) -> Vec<(GroupKey, Vec<TrackKey>)> {
+        let mut out: Vec<(GroupKey, Vec<TrackKey>)> = Vec::new();
+        for r in received {
+            let keys: Vec<GroupKey> = if r.stream_ids.is_empty() {
+                let home = self.groups.iter().find(|g| g.key.is_streamless() && g.tracks.contains(&r.track)).map(|g| g.key.clone());
+                vec![home.unwrap_or(match self.policy {
+                    StreamlessPolicy::Shared => GroupKey::Shared,
+                    StreamlessPolicy::PerTrack => GroupKey::Track(r.track),
+                })]
+            } else {
+                r.stream_ids.iter().cloned().map(GroupKey::Stream).collect()
+            };
+            for key in keys {
+                match out.iter_mut().find(|(k, _)| *k == key) {
+                    Some((_, tracks)) => {
+                        if !tracks.contains(&r.track) {
+                            tracks.push(r.track);
+                        }
+                    }
+                    None => out.push((key, vec![r.track])),
+                }
+            }
+        }
+        out
     }
 
-    /// Whether `track` is known (it is in at least one group).
-    pub fn contains_track(&self, track: TrackKey) -> bool {
-        self.groups.iter().any(|g| g.tracks.contains(&track))
-    }
+    /// Makes the announced groups equal to `received`; returns the steps for the glue.
+    pub(crate) fn settle(&mut self, received: &[Received], phase: Phase, streams: &mut impl Streams<S>) -> Vec<Step<S>> {
+        let desired = self.desired(received);
+        let want_of = |key: &GroupKey| desired.iter().find(|(k, _)| k == key).map(|(_, t)| t.as_slice()).unwrap_or(&[]);
+        let (mut removes, mut removed, mut adds) = (Vec::new(), Vec::new(), Vec::new());
+        let mut kept = Vec::with_capacity(self.groups.len());
+        for mut g in core::mem::take(&mut self.groups) {
+            let streamless = g.key.is_streamless();
+            if phase == Phase::Partial && !streamless {
+                kept.push(g);
+                continue;
+            }
+            let replaced = g.key.stream_id().and_then(|id| streams.native(id)).is_some_and(|n| n != g.stream);
+            let want = want_of(&g.key);
+            let actual = streams.tracks_of(&g.stream);
+            if want.is_empty() || replaced {
+                removes.extend(actual.into_iter().map(|track| Step::RemoveTrack { stream: g.stream.clone(), track, event: true }));
+                removed.push(Step::Removed { stream: g.stream, streamless });
+                continue;
+            }
+            removes.extend(actual.iter().filter(|t| !want.contains(t)).map(|&track| Step::RemoveTrack { stream: g.stream.clone(), track, event: true }));
+            adds.extend(want.iter().filter(|t| !actual.contains(t)).map(|&track| Step::AddTrack { stream: g.stream.clone(), track, event: true }));
+            g.tracks = want.to_vec();
+            kept.push(g);
+        }
+        self.groups = kept;
 
-    /// Whether there are no groups (and so no tracks).
-    pub fn is_empty(&self) -> bool {
-        self.groups.is_empty()
+        let mut steps = removes;
+        steps.append(&mut removed);
+        steps.append(&mut adds);
+        for (key, want) in &desired {
+            if self.groups.iter().any(|g| g.key == *key) {
+                continue;
+            }
+            let streamless = key.is_streamless();
+            let stream = match key.stream_id() {
+                None => None,
+                Some(id) => match streams.native(id) {
+                    // Announced complete: during the track events, only once the browser's own
+                    // stream holds every track the description brings to it.
+                    Some(s) if phase == Phase::Final || complete(streams.tracks_of(&s), want) => Some(s),
+                    _ if phase == Phase::Partial => break, // later groups wait, so announcements keep m-line order
+                    _ => continue,                          // no object for this id: nothing to announce
+                },
+            };
+            let stream = stream.unwrap_or_else(|| streams.make());
+            let actual = streams.tracks_of(&stream);
+            steps.extend(actual.iter().filter(|t| !want.contains(t)).map(|&track| Step::RemoveTrack { stream: stream.clone(), track, event: false }));
+            steps.extend(want.iter().filter(|t| !actual.contains(t)).map(|&track| Step::AddTrack { stream: stream.clone(), track, event: false }));
+            steps.push(Step::Added { stream: stream.clone(), streamless });
+            self.groups.push(Announced { key: key.clone(), stream, tracks: want.clone() });
+        }
+        steps
     }
+}
+
+fn complete(held: Vec<TrackKey>, want: &[TrackKey]) -> bool {
+    want.iter().all(|t| held.contains(t))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -414,6 +428,7 @@ pub struct LocalRegistry {
 }
 
 impl LocalRegistry {
+    #[cfg(test)]
     /// An empty registry.
     pub fn new() -> Self {
         Self::default()
@@ -468,11 +483,13 @@ impl LocalRegistry {
             .map_or(&[], |e| e.stream_ids.as_slice())
     }
 
+    #[cfg(test)]
     /// Whether `sender` is known (even if streamless).
     pub fn contains(&self, sender: SenderKey) -> bool {
         self.senders.iter().any(|e| e.sender == sender)
     }
 
+    #[cfg(test)]
     /// Forgets `sender` (removed with `removeTrack` or its transceiver stopped). Stream ids left
     /// with no sender disappear. Unknown senders are ignored.
     pub fn forget(&mut self, sender: SenderKey) {
@@ -489,15 +506,18 @@ impl LocalRegistry {
         self.streams.clone()
     }
 
+    #[cfg(test)]
     /// The known senders (streamless ones included), in order of first registration.
     pub fn senders(&self) -> impl Iterator<Item = SenderKey> + '_ {
         self.senders.iter().map(|e| e.sender)
     }
 }
 
+
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+    use crate::sdp::media_sections;
     use proptest::prelude::*;
     use std::collections::{BTreeMap, BTreeSet};
 
@@ -505,306 +525,258 @@ mod tests {
         names.iter().map(|n| StreamId::from(*n)).collect()
     }
 
-    fn s(name: &str) -> GroupKey {
-        GroupKey::Stream(StreamId::from(name))
+    fn rx(track: u32, streams: &[&str]) -> Received {
+        Received { track: TrackKey(track), stream_ids: ids(streams) }
     }
 
-    const A: TrackKey = TrackKey(1);
-    const V: TrackKey = TrackKey(2);
-    const T3: TrackKey = TrackKey(3);
-
-    fn added(group: GroupKey) -> GroupEvent {
-        GroupEvent::StreamAdded { group }
-    }
-    fn joined(group: GroupKey, track: TrackKey) -> GroupEvent {
-        GroupEvent::TrackJoined { group, track }
-    }
-    fn left(group: GroupKey, track: TrackKey) -> GroupEvent {
-        GroupEvent::TrackLeft { group, track }
-    }
-    fn removed(group: GroupKey) -> GroupEvent {
-        GroupEvent::StreamRemoved { group }
+    /// Stream objects as a browser keeps them: numbered objects, each with an id (None for the
+    /// ones the glue makes) and its tracks.
+    #[derive(Debug, Default)]
+    struct Browser {
+        objects: Vec<(Option<StreamId>, Vec<TrackKey>)>,
+        latest: BTreeMap<StreamId, usize>,
     }
 
-    #[test]
-    fn audio_and_video_in_one_stream_fire_one_stream_added() {
-        let mut g = RemoteGrouping::default();
-        let cam = ids(&["cam"]);
-        assert_eq!(
-            g.track_arrived(A, &cam),
-            vec![added(s("cam")), joined(s("cam"), A)]
-        );
-        assert_eq!(g.track_arrived(V, &cam), vec![joined(s("cam"), V)]);
-        assert_eq!(
-            g.groups(),
-            &[Group {
-                key: s("cam"),
-                tracks: vec![A, V]
-            }]
-        );
+    impl Streams<usize> for Browser {
+        fn tracks_of(&mut self, s: &usize) -> Vec<TrackKey> {
+            self.objects[*s].1.clone()
+        }
+        fn native(&self, id: &StreamId) -> Option<usize> {
+            self.latest.get(id).copied()
+        }
+        fn make(&mut self) -> usize {
+            self.objects.push((None, Vec::new()));
+            self.objects.len() - 1
+        }
     }
 
-    #[test]
-    fn track_added_with_two_streams_is_in_both_groups() {
-        let mut g = RemoteGrouping::default();
-        let ev = g.track_arrived(A, &ids(&["s1", "s2"]));
-        assert_eq!(
-            ev,
-            vec![
-                added(s("s1")),
-                joined(s("s1"), A),
-                added(s("s2")),
-                joined(s("s2"), A)
-            ]
-        );
-        assert_eq!(g.groups_of(A), vec![s("s1"), s("s2")]);
-        assert_eq!(g.group(&s("s1")).map(|g| g.tracks.clone()), Some(vec![A]));
-        assert_eq!(g.group(&s("s2")).map(|g| g.tracks.clone()), Some(vec![A]));
+    impl Browser {
+        /// What the browser does to its own streams when a description applies `received`.
+        /// `keeps_stale`: Firefox leaves tracks that are no longer received in its streams.
+        /// A stream that lost all its tracks is replaced by a new object (Chromium).
+        fn apply_description(&mut self, received: &[Received], keeps_stale: bool) {
+            let mut by_id: BTreeMap<StreamId, Vec<TrackKey>> = BTreeMap::new();
+            for r in received {
+                for id in &r.stream_ids {
+                    by_id.entry(id.clone()).or_default().push(r.track);
+                }
+            }
+            if !keeps_stale {
+                for (id, &o) in &self.latest {
+                    let want = by_id.get(id).cloned().unwrap_or_default();
+                    self.objects[o].1.retain(|t| want.contains(t));
+                }
+            }
+            for (id, tracks) in by_id {
+                let o = match self.latest.get(&id) {
+                    Some(&o) if !self.objects[o].1.is_empty() => o,
+                    _ => {
+                        self.objects.push((Some(id.clone()), Vec::new()));
+                        self.latest.insert(id, self.objects.len() - 1);
+                        self.objects.len() - 1
+                    }
+                };
+                for t in tracks {
+                    if !self.objects[o].1.contains(&t) {
+                        self.objects[o].1.push(t);
+                    }
+                }
+            }
+        }
+
+        /// Carries the steps out; returns the announcements, checking each is legal.
+        fn run(&mut self, steps: &[Step<usize>], announced: &mut BTreeSet<usize>) -> Vec<String> {
+            let mut log = Vec::new();
+            for step in steps {
+                match step {
+                    Step::RemoveTrack { stream, track, .. } => {
+                        assert!(self.objects[*stream].1.contains(track), "removes a track the stream lacks: {step:?}");
+                        self.objects[*stream].1.retain(|t| t != track);
+                    }
+                    Step::AddTrack { stream, track, .. } => {
+                        assert!(!self.objects[*stream].1.contains(track), "adds a track twice: {step:?}");
+                        self.objects[*stream].1.push(*track);
+                    }
+                    Step::Added { stream, .. } => {
+                        assert!(announced.insert(*stream), "stream {stream} announced twice");
+                        log.push(format!("added {stream} with {:?}", self.objects[*stream].1));
+                    }
+                    Step::Removed { stream, .. } => {
+                        assert!(announced.remove(stream), "stream {stream} removed without being announced");
+                        log.push(format!("removed {stream}"));
+                    }
+                }
+            }
+            log
+        }
     }
 
-    #[test]
-    fn zero_one_and_two_streams() {
-        let mut g = RemoteGrouping::default();
-        g.track_arrived(TrackKey(0), &[]);
-        g.track_arrived(TrackKey(1), &ids(&["x"]));
-        g.track_arrived(TrackKey(2), &ids(&["y", "z"]));
-        assert_eq!(g.groups_of(TrackKey(0)), vec![GroupKey::Shared]);
-        assert_eq!(g.groups_of(TrackKey(1)), vec![s("x")]);
-        assert_eq!(g.groups_of(TrackKey(2)), vec![s("y"), s("z")]);
-        let keys: Vec<_> = g.groups().iter().map(|g| g.key.clone()).collect();
-        assert_eq!(keys, vec![GroupKey::Shared, s("x"), s("y"), s("z")]);
-    }
-
-    #[test]
-    fn duplicate_stream_ids_count_once() {
-        let mut g = RemoteGrouping::default();
-        let ev = g.track_arrived(A, &ids(&["cam", "cam"]));
-        assert_eq!(ev, vec![added(s("cam")), joined(s("cam"), A)]);
-        assert!(g.track_arrived(A, &ids(&["cam"])).is_empty());
-    }
-
-    #[test]
-    fn streamless_tracks_share_one_stream_by_default() {
-        let mut g = RemoteGrouping::default();
-        assert_eq!(g.policy(), StreamlessPolicy::Shared);
-        assert_eq!(
-            g.track_arrived(A, &[]),
-            vec![added(GroupKey::Shared), joined(GroupKey::Shared, A)]
-        );
-        assert_eq!(g.track_arrived(V, &[]), vec![joined(GroupKey::Shared, V)]);
-        assert_eq!(
-            g.groups(),
-            &[Group {
-                key: GroupKey::Shared,
-                tracks: vec![A, V]
-            }]
-        );
-        assert!(g.groups().iter().all(|gr| gr.key.is_streamless()));
+    fn settle(books: &mut RemoteBooks<usize>, b: &mut Browser, received: &[Received], phase: Phase, announced: &mut BTreeSet<usize>) -> Vec<String> {
+        let steps = books.settle(received, phase, b);
+        b.run(&steps, announced)
     }
 
     #[test]
-    fn streamless_tracks_get_a_stream_each_per_track() {
-        let mut g = RemoteGrouping::new(StreamlessPolicy::PerTrack);
-        let ta = GroupKey::Track(A);
-        let tv = GroupKey::Track(V);
-        assert_eq!(
-            g.track_arrived(A, &[]),
-            vec![added(ta.clone()), joined(ta.clone(), A)]
-        );
-        assert_eq!(
-            g.track_arrived(V, &[]),
-            vec![added(tv.clone()), joined(tv.clone(), V)]
-        );
-        assert_eq!(g.groups().len(), 2);
-        assert_eq!(g.groups_of(A), vec![ta]);
-        assert_eq!(g.groups_of(V), vec![tv]);
+    fn two_and_three_streamless_tracks_are_announced_together() {
+        for n in [2u32, 3] {
+            let mut books = RemoteBooks::new(StreamlessPolicy::Shared);
+            let mut b = Browser::default();
+            let received: Vec<Received> = (1..=n).map(|t| rx(t, &[])).collect();
+            let mut announced = BTreeSet::new();
+            // The first track event of the description already sees every streamless track.
+            let log = settle(&mut books, &mut b, &received, Phase::Partial, &mut announced);
+            let all: Vec<TrackKey> = (1..=n).map(TrackKey).collect();
+            assert_eq!(log, vec![format!("added 0 with {all:?}")], "one shared stream, announced with all {n} tracks");
+            assert!(settle(&mut books, &mut b, &received, Phase::Final, &mut announced).is_empty(), "nothing more when applied");
+        }
     }
 
     #[test]
-    fn streamless_and_grouped_tracks_mix() {
-        let mut g = RemoteGrouping::default();
-        g.track_arrived(A, &ids(&["cam"]));
-        g.track_arrived(V, &[]);
-        g.track_arrived(T3, &ids(&["cam"]));
-        assert_eq!(
-            g.group(&s("cam")).map(|g| g.tracks.clone()),
-            Some(vec![A, T3])
-        );
-        assert_eq!(
-            g.group(&GroupKey::Shared).map(|g| g.tracks.clone()),
-            Some(vec![V])
-        );
-        assert!(!s("cam").is_streamless());
-        assert!(GroupKey::Shared.is_streamless() && GroupKey::Track(A).is_streamless());
+    fn per_track_policy_gives_each_streamless_track_its_stream() {
+        let mut books = RemoteBooks::new(StreamlessPolicy::PerTrack);
+        let mut b = Browser::default();
+        let mut announced = BTreeSet::new();
+        let log = settle(&mut books, &mut b, &[rx(1, &[]), rx(2, &[])], Phase::Final, &mut announced);
+        assert_eq!(log, vec!["added 0 with [TrackKey(1)]", "added 1 with [TrackKey(2)]"]);
+        assert_eq!(books.groups().iter().map(|g| g.key.clone()).collect::<Vec<_>>(), vec![GroupKey::Track(TrackKey(1)), GroupKey::Track(TrackKey(2))]);
     }
 
     #[test]
-    fn removing_one_track_keeps_the_stream_removing_the_last_removes_it() {
-        let mut g = RemoteGrouping::default();
-        g.track_arrived(A, &ids(&["cam"]));
-        g.track_arrived(V, &ids(&["cam"]));
-        assert_eq!(g.track_removed(A), vec![left(s("cam"), A)]);
-        assert!(!g.contains_track(A));
-        assert_eq!(
-            g.track_removed(V),
-            vec![left(s("cam"), V), removed(s("cam"))]
-        );
-        assert!(g.is_empty());
-        assert!(g.track_removed(V).is_empty(), "unknown track: no events");
-        // The same id later creates the stream again.
-        assert_eq!(
-            g.track_arrived(T3, &ids(&["cam"])),
-            vec![added(s("cam")), joined(s("cam"), T3)]
-        );
+    fn browser_streams_wait_for_their_object_and_keep_m_line_order() {
+        let mut books = RemoteBooks::new(StreamlessPolicy::Shared);
+        let mut b = Browser::default();
+        let mut announced = BTreeSet::new();
+        let received = [rx(1, &["cam"]), rx(2, &["screen"]), rx(3, &[])];
+        // First track event: the browser has filled its streams, but only `cam`'s object has
+        // been seen in an event so far.
+        b.apply_description(&received, false);
+        let screen = b.latest.remove(&StreamId::from("screen"));
+        let log = settle(&mut books, &mut b, &received, Phase::Partial, &mut announced);
+        assert_eq!(log, vec!["added 0 with [TrackKey(1)]"], "screen is not known yet, the streamless group waits behind it");
+        b.latest.insert(StreamId::from("screen"), screen.unwrap_or_default());
+        let log = settle(&mut books, &mut b, &received, Phase::Partial, &mut announced);
+        assert_eq!(log, vec!["added 1 with [TrackKey(2)]", "added 2 with [TrackKey(3)]"]);
+        assert!(settle(&mut books, &mut b, &received, Phase::Final, &mut announced).is_empty());
     }
 
     #[test]
-    fn removing_a_track_in_two_streams_leaves_both() {
-        let mut g = RemoteGrouping::default();
-        g.track_arrived(A, &ids(&["s1", "s2"]));
-        g.track_arrived(V, &ids(&["s2"]));
-        assert_eq!(
-            g.track_removed(A),
-            vec![left(s("s1"), A), left(s("s2"), A), removed(s("s1"))]
-        );
-        assert_eq!(g.groups_of(V), vec![s("s2")]);
+    fn a_renegotiation_that_changes_nothing_announces_nothing() {
+        let mut books = RemoteBooks::new(StreamlessPolicy::Shared);
+        let mut b = Browser::default();
+        let mut announced = BTreeSet::new();
+        let received = [rx(1, &["cam"]), rx(2, &["cam"]), rx(3, &[])];
+        b.apply_description(&received, false);
+        assert_eq!(settle(&mut books, &mut b, &received, Phase::Final, &mut announced).len(), 2);
+        for _ in 0..3 {
+            b.apply_description(&received, false);
+            assert!(settle(&mut books, &mut b, &received, Phase::Partial, &mut announced).is_empty());
+            assert!(settle(&mut books, &mut b, &received, Phase::Final, &mut announced).is_empty());
+        }
     }
 
     #[test]
-    fn emptied_shared_group_is_recreated_by_a_new_streamless_track() {
-        let mut g = RemoteGrouping::default();
-        g.track_arrived(V, &ids(&["cam"]));
-        g.track_arrived(A, &[]);
-        assert_eq!(
-            g.track_removed(A),
-            vec![left(GroupKey::Shared, A), removed(GroupKey::Shared)]
-        );
-        assert_eq!(
-            g.track_arrived(T3, &[]),
-            vec![added(GroupKey::Shared), joined(GroupKey::Shared, T3)]
-        );
-        let keys: Vec<_> = g.groups().iter().map(|g| g.key.clone()).collect();
-        assert_eq!(
-            keys,
-            vec![s("cam"), GroupKey::Shared],
-            "a re-created group goes last"
-        );
+    fn a_track_no_longer_received_leaves_the_browsers_stream_too() {
+        // Firefox keeps it in its own stream; the books take it out and say so.
+        let mut books = RemoteBooks::new(StreamlessPolicy::Shared);
+        let mut b = Browser::default();
+        let mut announced = BTreeSet::new();
+        let both = [rx(1, &["cam"]), rx(2, &["cam"])];
+        b.apply_description(&both, true);
+        settle(&mut books, &mut b, &both, Phase::Final, &mut announced);
+        let one = [rx(1, &["cam"])];
+        b.apply_description(&one, true);
+        let steps = books.settle(&one, Phase::Final, &mut b);
+        assert_eq!(steps, vec![Step::RemoveTrack { stream: 0, track: TrackKey(2), event: true }]);
+        b.run(&steps, &mut announced);
+        let steps = books.settle(&[], Phase::Final, &mut b);
+        assert_eq!(steps, vec![Step::RemoveTrack { stream: 0, track: TrackKey(1), event: true }, Step::Removed { stream: 0, streamless: false }]);
     }
 
     #[test]
-    fn refired_track_event_is_idempotent() {
-        let mut g = RemoteGrouping::default();
-        g.track_arrived(A, &ids(&["s1", "s2"]));
-        g.track_arrived(V, &[]);
-        let before = g.clone();
-        assert!(g.track_arrived(A, &ids(&["s1", "s2"])).is_empty());
-        assert!(
-            g.track_arrived(A, &ids(&["s2", "s1"])).is_empty(),
-            "order does not matter"
-        );
-        assert!(g.track_arrived(V, &[]).is_empty());
-        assert_eq!(g, before);
+    fn a_replaced_stream_object_moves_the_group() {
+        let mut books = RemoteBooks::new(StreamlessPolicy::Shared);
+        let mut b = Browser::default();
+        let mut announced = BTreeSet::new();
+        let first = [rx(1, &["cam"])];
+        b.apply_description(&first, false);
+        settle(&mut books, &mut b, &first, Phase::Final, &mut announced);
+        // The track leaves and another joins the same id in one description: Chromium empties
+        // the old object and makes a new one.
+        let second = [rx(2, &["cam"])];
+        b.apply_description(&second, false);
+        let log = settle(&mut books, &mut b, &second, Phase::Final, &mut announced);
+        assert_eq!(log, vec!["removed 0", "added 1 with [TrackKey(2)]"]);
+        assert_eq!(books.groups().len(), 1);
+        assert_eq!(books.groups()[0].stream, 1);
     }
 
     #[test]
-    fn track_moves_between_stream_sets() {
-        let mut g = RemoteGrouping::default();
-        g.track_arrived(A, &ids(&["s1", "s2"]));
-        g.track_arrived(V, &ids(&["s2"]));
-        // setStreams(s2, s3) on the far side.
-        assert_eq!(
-            g.track_arrived(A, &ids(&["s2", "s3"])),
-            vec![
-                left(s("s1"), A),
-                removed(s("s1")),
-                added(s("s3")),
-                joined(s("s3"), A)
-            ]
-        );
-        assert_eq!(g.groups_of(A), vec![s("s2"), s("s3")]);
-        // Streamless now: leaves everything, joins the shared group.
-        assert_eq!(
-            g.track_arrived(A, &[]),
-            vec![
-                left(s("s2"), A),
-                left(s("s3"), A),
-                removed(s("s3")),
-                added(GroupKey::Shared),
-                joined(GroupKey::Shared, A)
-            ]
-        );
-        // And gets an id again.
-        assert_eq!(
-            g.track_arrived(A, &ids(&["s2"])),
-            vec![
-                left(GroupKey::Shared, A),
-                removed(GroupKey::Shared),
-                joined(s("s2"), A)
-            ]
-        );
-        assert_eq!(
-            g.group(&s("s2")).map(|g| g.tracks.clone()),
-            Some(vec![V, A])
-        );
+    fn streamless_tracks_stay_in_their_group_when_the_policy_changes() {
+        let mut books = RemoteBooks::new(StreamlessPolicy::Shared);
+        let mut b = Browser::default();
+        let mut announced = BTreeSet::new();
+        settle(&mut books, &mut b, &[rx(1, &[])], Phase::Final, &mut announced);
+        books.set_policy(StreamlessPolicy::PerTrack);
+        let log = settle(&mut books, &mut b, &[rx(1, &[]), rx(2, &[])], Phase::Final, &mut announced);
+        assert_eq!(log, vec!["added 1 with [TrackKey(2)]"], "track 1 stays in the shared stream, track 2 gets its own");
+    }
+
+    // ----- received(): the negotiated state read as plain facts -------------------------------
+
+    const OFFER: &str = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0 1 2 3\r\n\
+m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:0\r\na=sendrecv\r\na=msid:cam a1\r\n\
+m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:1\r\na=sendonly\r\na=msid:cam v1\r\na=msid:screen v1\r\n\
+m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:2\r\na=recvonly\r\na=msid:- v2\r\n\
+m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:3\r\na=sendrecv\r\n";
+
+    fn t(track: u32, mid: Option<&str>, current: Option<Direction>) -> ReceiverFacts {
+        ReceiverFacts { track: TrackKey(track), mid: mid.map(str::to_owned), current_direction: current, ended: false }
     }
 
     #[test]
-    fn policy_change_affects_only_later_tracks() {
-        let mut g = RemoteGrouping::default();
-        g.track_arrived(A, &[]);
-        g.set_policy(StreamlessPolicy::PerTrack);
-        assert_eq!(g.policy(), StreamlessPolicy::PerTrack);
-        assert!(
-            g.track_arrived(A, &[]).is_empty(),
-            "streamless again: stays in Shared"
-        );
-        assert_eq!(g.groups_of(A), vec![GroupKey::Shared]);
-        g.track_arrived(V, &[]);
-        assert_eq!(g.groups_of(V), vec![GroupKey::Track(V)]);
-        g.set_policy(StreamlessPolicy::Shared);
-        assert!(g.track_arrived(V, &[]).is_empty());
-        assert_eq!(g.groups_of(V), vec![GroupKey::Track(V)]);
-        g.track_arrived(T3, &[]);
-        assert_eq!(
-            g.group(&GroupKey::Shared).map(|g| g.tracks.clone()),
-            Some(vec![A, T3])
-        );
+    fn a_pending_remote_offer_is_received_as_it_sends() {
+        let sections = media_sections(OFFER);
+        let ts = [t(1, Some("0"), None), t(2, Some("1"), None), t(3, Some("2"), None), t(4, Some("3"), None), t(5, None, None)];
+        let got = received(SignalingState::HaveRemoteOffer, &sections, &ts);
+        assert_eq!(got, vec![rx(1, &["cam"]), rx(2, &["cam", "screen"]), rx(4, &[])], "mid 2 does not send; no msid is streamless; no mid is nothing");
+    }
+
+    #[test]
+    fn after_the_answer_current_direction_decides() {
+        let sections = media_sections(OFFER);
+        // Our answer said sendonly on mid 0 (issue: such a track stayed grouped), recvonly on mid 1.
+        let ts = [t(1, Some("0"), Some(Direction::SendOnly)), t(2, Some("1"), Some(Direction::RecvOnly)), t(4, Some("3"), Some(Direction::Inactive))];
+        assert_eq!(received(SignalingState::Stable, &sections, &ts), vec![rx(2, &["cam", "screen"])]);
+        // A rollback to stable before any answer: currentDirection is still null, nothing received.
+        let ts = [t(1, Some("0"), None), t(2, Some("1"), None)];
+        assert_eq!(received(SignalingState::Stable, &sections, &ts), vec![]);
+        // Our own offer pending: the last completed negotiation still holds.
+        let ts = [t(1, Some("0"), Some(Direction::SendRecv))];
+        assert_eq!(received(SignalingState::HaveLocalOffer, &sections, &ts), vec![rx(1, &["cam"])]);
+    }
+
+    #[test]
+    fn stopped_ended_and_closed_receive_nothing() {
+        let sections = media_sections(OFFER);
+        let mut ended = t(1, Some("0"), Some(Direction::SendRecv));
+        ended.ended = true;
+        let ts = [ended, t(2, Some("1"), Some(Direction::Stopped))];
+        assert_eq!(received(SignalingState::Stable, &sections, &ts), vec![]);
+        assert_eq!(received(SignalingState::Closed, &sections, &[t(3, Some("0"), Some(Direction::SendRecv))]), vec![]);
+        // A rejected section in a pending offer does not send.
+        let rejected = OFFER.replace("m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:0", "m=audio 0 UDP/TLS/RTP/SAVPF 111\r\na=mid:0");
+        assert_eq!(received(SignalingState::HaveRemoteOffer, &media_sections(&rejected), &[t(1, Some("0"), None)]), vec![]);
     }
 
     #[test]
     fn policy_strings_and_serde() {
         for &p in StreamlessPolicy::ALL {
             assert_eq!(p.as_str().parse::<StreamlessPolicy>(), Ok(p));
-            assert_eq!(
-                serde_json::to_string(&p).ok(),
-                Some(format!("\"{}\"", p.as_str()))
-            );
+            assert_eq!(serde_json::to_string(&p).ok(), Some(format!("\"{}\"", p.as_str())));
         }
         assert_eq!(StreamlessPolicy::PerTrack.to_string(), "per-track");
-        let err = "pertrack".parse::<StreamlessPolicy>().err();
-        let msg = err.map(|e| e.to_string()).unwrap_or_default();
-        assert!(
-            msg.contains("\"pertrack\"") && msg.contains("shared") && msg.contains("per-track")
-        );
-    }
-
-    #[test]
-    fn serde_forms_of_keys_and_events() {
-        fn json<T: Serialize>(v: &T) -> String {
-            serde_json::to_string(v).unwrap_or_default()
-        }
-        assert_eq!(json(&s("cam")), r#"{"kind":"stream","id":"cam"}"#);
-        assert_eq!(json(&GroupKey::Shared), r#"{"kind":"shared"}"#);
-        assert_eq!(
-            json(&GroupKey::Track(TrackKey(3))),
-            r#"{"kind":"track","id":3}"#
-        );
-        assert_eq!(
-            json(&joined(GroupKey::Shared, TrackKey(1))),
-            r#"{"type":"trackJoined","group":{"kind":"shared"},"track":1}"#
-        );
-        let back: Option<GroupKey> = serde_json::from_str(r#"{"kind":"track","id":3}"#).ok();
-        assert_eq!(back, Some(GroupKey::Track(TrackKey(3))));
+        let msg = "pertrack".parse::<StreamlessPolicy>().err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(msg.contains("\"pertrack\"") && msg.contains("shared") && msg.contains("per-track"));
     }
 
     #[test]
@@ -883,196 +855,87 @@ mod tests {
         assert!(r.contains(s3));
     }
 
-    // -----------------------------------------------------------------------------------------
-    // Property test against a simple reference model.
-    // -----------------------------------------------------------------------------------------
+    // ----- random histories, rollbacks included -----------------------------------------------
 
     #[derive(Debug, Clone)]
     enum Op {
-        Arrive(u32, u8),
-        Remove(u32),
+        /// A description after which these tracks (0..6) are received, each with a mask of ids.
+        Describe(Vec<(u32, u8)>, bool),
+        /// A rollback: the received set of an earlier step comes back.
+        Rollback(usize),
         Policy(StreamlessPolicy),
     }
 
     fn op() -> impl Strategy<Value = Op> {
         prop_oneof![
-            6 => (0u32..8, 0u8..8).prop_map(|(t, m)| Op::Arrive(t, m)),
-            2 => (0u32..8).prop_map(Op::Remove),
-            1 => prop_oneof![Just(StreamlessPolicy::Shared), Just(StreamlessPolicy::PerTrack)]
-                .prop_map(Op::Policy),
+            6 => (proptest::collection::vec((0u32..6, 0u8..8), 0..6), any::<bool>()).prop_map(|(v, p)| Op::Describe(v, p)),
+            2 => (0usize..16).prop_map(Op::Rollback),
+            1 => prop_oneof![Just(StreamlessPolicy::Shared), Just(StreamlessPolicy::PerTrack)].prop_map(Op::Policy),
         ]
     }
 
     const NAMES: [&str; 3] = ["a", "b", "c"];
 
-    fn ids_of_mask(mask: u8) -> Vec<StreamId> {
-        NAMES
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| mask & (1 << i) != 0)
-            .map(|(_, n)| StreamId::from(*n))
-            .collect()
-    }
-
-    /// What the reference remembers of a track's last arrival.
-    #[derive(Debug, Clone, PartialEq)]
-    enum Last {
-        Ids(BTreeSet<StreamId>),
-        Streamless(StreamlessPolicy),
-    }
-
-    fn expected_groups(model: &BTreeMap<TrackKey, Last>) -> BTreeMap<GroupKey, BTreeSet<TrackKey>> {
-        let mut out: BTreeMap<GroupKey, BTreeSet<TrackKey>> = BTreeMap::new();
-        for (&t, last) in model {
-            let keys: Vec<GroupKey> = match last {
-                Last::Ids(set) => set.iter().cloned().map(GroupKey::Stream).collect(),
-                Last::Streamless(StreamlessPolicy::Shared) => vec![GroupKey::Shared],
-                Last::Streamless(StreamlessPolicy::PerTrack) => vec![GroupKey::Track(t)],
-            };
-            for k in keys {
-                out.entry(k).or_default().insert(t);
+    fn to_received(v: &[(u32, u8)]) -> Vec<Received> {
+        let mut out: Vec<Received> = Vec::new();
+        for &(t, mask) in v {
+            if out.iter().any(|r| r.track == TrackKey(t)) {
+                continue;
             }
+            let names: Vec<&str> = NAMES.iter().enumerate().filter(|(i, _)| mask & (1 << i) != 0).map(|(_, n)| *n).collect();
+            out.push(rx(t, &names));
         }
         out
     }
 
-    /// Applies events to a replayed copy of the groups, checking each is legal.
-    fn replay(
-        state: &mut Vec<(GroupKey, Vec<TrackKey>)>,
-        ev: &GroupEvent,
-    ) -> Result<(), TestCaseError> {
-        let pos = state.iter().position(|(k, _)| k == ev.group());
-        match (ev, pos) {
-            (GroupEvent::StreamAdded { group }, None) => state.push((group.clone(), Vec::new())),
-            (GroupEvent::TrackJoined { track, .. }, Some(i)) => {
-                let tracks = &mut state[i].1;
-                prop_assert!(!tracks.contains(track), "joined twice: {:?}", ev);
-                tracks.push(*track);
-            }
-            (GroupEvent::TrackLeft { track, .. }, Some(i)) => {
-                let tracks = &mut state[i].1;
-                prop_assert!(tracks.contains(track), "left without joining: {:?}", ev);
-                tracks.retain(|t| t != track);
-            }
-            (GroupEvent::StreamRemoved { .. }, Some(i)) => {
-                prop_assert!(state[i].1.is_empty(), "removed non-empty: {:?}", ev);
-                state.remove(i);
-            }
-            _ => prop_assert!(false, "illegal event {:?} for state {:?}", ev, state),
-        }
-        Ok(())
-    }
-
     proptest! {
-        #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+        #![proptest_config(ProptestConfig { cases: 512, failure_persistence: None, ..ProptestConfig::default() })]
 
         #[test]
-        fn random_sequences_keep_the_invariants(
+        fn random_histories_keep_the_books_equal_to_what_is_received(
             initial in prop_oneof![Just(StreamlessPolicy::Shared), Just(StreamlessPolicy::PerTrack)],
-            ops in proptest::collection::vec(op(), 0..40),
+            keeps_stale in any::<bool>(),
+            ops in proptest::collection::vec(op(), 0..30),
         ) {
-            let mut g = RemoteGrouping::new(initial);
-            let mut policy = initial;
-            let mut model: BTreeMap<TrackKey, Last> = BTreeMap::new();
-            let mut replayed: Vec<(GroupKey, Vec<TrackKey>)> = Vec::new();
-            let mut stream_added = 0usize;
-            let mut created = 0usize;
-
+            let mut books = RemoteBooks::new(initial);
+            let mut b = Browser::default();
+            let mut announced = BTreeSet::new();
+            let mut history: Vec<Vec<Received>> = vec![Vec::new()];
             for op in ops {
-                let before: BTreeSet<GroupKey> = expected_groups(&model).into_keys().collect();
-                let events = match op {
-                    Op::Arrive(t, mask) => {
-                        let t = TrackKey(t);
-                        let list = ids_of_mask(mask);
-                        // Repeat some ids to exercise deduplication.
-                        let mut given = list.clone();
-                        given.extend(list.iter().rev().cloned());
-                        let next = if list.is_empty() {
-                            match model.get(&t) {
-                                Some(Last::Streamless(p)) => Last::Streamless(*p),
-                                _ => Last::Streamless(policy),
-                            }
-                        } else {
-                            Last::Ids(list.iter().cloned().collect())
-                        };
-                        model.insert(t, next);
-                        let ev = g.track_arrived(t, &given);
-                        let snapshot = g.clone();
-                        prop_assert!(g.track_arrived(t, &list).is_empty(), "re-fire not idempotent");
-                        prop_assert_eq!(&g, &snapshot);
-                        ev
-                    }
-                    Op::Remove(t) => {
-                        let known = model.remove(&TrackKey(t)).is_some();
-                        let ev = g.track_removed(TrackKey(t));
-                        prop_assert_eq!(known, !ev.is_empty());
-                        ev
-                    }
-                    Op::Policy(p) => {
-                        policy = p;
-                        g.set_policy(p);
-                        Vec::new()
-                    }
+                let (received, partial) = match op {
+                    Op::Describe(v, partial) => (to_received(&v), partial),
+                    Op::Rollback(i) => (history[i % history.len()].clone(), false),
+                    Op::Policy(p) => { books.set_policy(p); continue; }
                 };
-                let after = expected_groups(&model);
-                created += after.keys().filter(|k| !before.contains(*k)).count();
-
-                // Shape of one call's events: leaves, removals, then (added, joined) pairs.
-                for (i, ev) in events.iter().enumerate() {
-                    if let GroupEvent::StreamAdded { group } = ev {
-                        stream_added += 1;
-                        let next_is_join = matches!(
-                            events.get(i + 1),
-                            Some(GroupEvent::TrackJoined { group: g2, .. }) if g2 == group
-                        );
-                        prop_assert!(next_is_join, "StreamAdded not followed by its TrackJoined");
-                    }
-                    replay(&mut replayed, ev)?;
+                b.apply_description(&received, keeps_stale);
+                if partial {
+                    settle(&mut books, &mut b, &received, Phase::Partial, &mut announced);
                 }
+                settle(&mut books, &mut b, &received, Phase::Final, &mut announced);
+                history.push(received.clone());
 
-                // Matches the reference exactly.
-                let actual: BTreeMap<GroupKey, BTreeSet<TrackKey>> = g
-                    .groups()
-                    .iter()
-                    .map(|gr| (gr.key.clone(), gr.tracks.iter().copied().collect()))
-                    .collect();
-                prop_assert_eq!(&actual, &after);
-
-                // Invariants.
-                prop_assert_eq!(actual.len(), g.groups().len(), "a group key appears twice");
-                prop_assert!(g.groups().iter().all(|gr| !gr.tracks.is_empty()), "empty group");
-                for gr in g.groups() {
-                    let distinct: BTreeSet<_> = gr.tracks.iter().collect();
-                    prop_assert_eq!(distinct.len(), gr.tracks.len());
-                }
-                for (&t, last) in &model {
-                    prop_assert!(g.contains_track(t));
-                    let of = g.groups_of(t);
-                    prop_assert!(!of.is_empty());
-                    match last {
-                        Last::Streamless(_) => {
-                            prop_assert_eq!(of.len(), 1);
-                            prop_assert!(of.iter().all(GroupKey::is_streamless));
-                        }
-                        Last::Ids(set) => {
-                            for k in &of {
-                                prop_assert!(k.stream_id().is_some_and(|id| set.contains(id)));
-                            }
-                        }
+                // Every received track is in the group of each of its ids, or in exactly one
+                // streamless group; every group holds exactly the tracks it should, none is empty.
+                for r in &received {
+                    let homes: Vec<&GroupKey> = books.groups().iter().filter(|g| g.tracks.contains(&r.track)).map(|g| &g.key).collect();
+                    if r.stream_ids.is_empty() {
+                        prop_assert!(homes.len() == 1 && homes[0].is_streamless(), "streamless {:?} in {:?}", r.track, homes);
+                    } else {
+                        let want: Vec<GroupKey> = r.stream_ids.iter().cloned().map(GroupKey::Stream).collect();
+                        prop_assert_eq!(homes.into_iter().cloned().collect::<BTreeSet<_>>(), want.into_iter().collect::<BTreeSet<_>>());
                     }
                 }
-                for t in 0..8 {
-                    prop_assert_eq!(g.contains_track(TrackKey(t)), model.contains_key(&TrackKey(t)));
+                let mut keys = BTreeSet::new();
+                for g in books.groups() {
+                    prop_assert!(keys.insert(g.key.clone()), "two groups for {:?}", g.key);
+                    prop_assert!(!g.tracks.is_empty(), "empty group {:?}", g.key);
+                    let held: BTreeSet<TrackKey> = b.tracks_of(&g.stream).into_iter().collect();
+                    prop_assert_eq!(&held, &g.tracks.iter().copied().collect::<BTreeSet<_>>(), "the stream object holds its group's tracks");
                 }
-                prop_assert_eq!(stream_added, created);
-
-                // Replaying every event so far gives exactly the current groups, in order.
-                let current: Vec<(GroupKey, Vec<TrackKey>)> = g
-                    .groups()
-                    .iter()
-                    .map(|gr| (gr.key.clone(), gr.tracks.clone()))
-                    .collect();
-                prop_assert_eq!(&replayed, &current);
+                // What is announced is exactly what is listed.
+                prop_assert_eq!(&announced, &books.groups().iter().map(|g| g.stream).collect::<BTreeSet<_>>());
+                // Settling again changes nothing: no re-announcement on a no-op negotiation.
+                prop_assert!(books.settle(&received, Phase::Final, &mut b).is_empty());
             }
         }
     }

@@ -226,6 +226,47 @@ impl From<&str> for StreamId {
     }
 }
 
+/// `From` both ways between the crate's enums and web-sys's, variant by variant (web-sys's enums
+/// are also non-exhaustive in practice: a value it does not know has no variant, so that
+/// direction is `TryFrom`, failing with [`UnknownValue`]).
+macro_rules! web_sys_conversions {
+    ($ours:ident <=> $theirs:ident { $($a:ident <=> $b:ident),+ $(,)? }) => {
+        impl From<$ours> for web_sys::$theirs {
+            fn from(v: $ours) -> Self {
+                match v { $($ours::$a => web_sys::$theirs::$b),+ }
+            }
+        }
+
+        impl TryFrom<web_sys::$theirs> for $ours {
+            type Error = UnknownValue;
+            fn try_from(v: web_sys::$theirs) -> Result<Self, UnknownValue> {
+                match v {
+                    $(web_sys::$theirs::$b => Ok($ours::$a),)+
+                    #[allow(unreachable_patterns)]
+                    _ => Err(UnknownValue { type_name: stringify!($ours), value: String::new() }),
+                }
+            }
+        }
+    };
+}
+
+web_sys_conversions!(Direction <=> RtcRtpTransceiverDirection {
+    SendRecv <=> Sendrecv, SendOnly <=> Sendonly, RecvOnly <=> Recvonly, Inactive <=> Inactive, Stopped <=> Stopped,
+});
+web_sys_conversions!(SignalingState <=> RtcSignalingState {
+    Stable <=> Stable, HaveLocalOffer <=> HaveLocalOffer, HaveRemoteOffer <=> HaveRemoteOffer,
+    HaveLocalPranswer <=> HaveLocalPranswer, HaveRemotePranswer <=> HaveRemotePranswer, Closed <=> Closed,
+});
+web_sys_conversions!(ConnectionState <=> RtcPeerConnectionState {
+    New <=> New, Connecting <=> Connecting, Connected <=> Connected, Disconnected <=> Disconnected, Failed <=> Failed, Closed <=> Closed,
+});
+web_sys_conversions!(IceConnectionState <=> RtcIceConnectionState {
+    New <=> New, Checking <=> Checking, Connected <=> Connected, Completed <=> Completed,
+    Disconnected <=> Disconnected, Failed <=> Failed, Closed <=> Closed,
+});
+web_sys_conversions!(IceGatheringState <=> RtcIceGatheringState { New <=> New, Gathering <=> Gathering, Complete <=> Complete });
+web_sys_conversions!(SdpType <=> RtcSdpType { Offer <=> Offer, Pranswer <=> Pranswer, Answer <=> Answer, Rollback <=> Rollback });
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -244,6 +285,13 @@ mod tests {
         check(ConnectionState::ALL);
         check(IceConnectionState::ALL);
         check(IceGatheringState::ALL);
+        for &d in Direction::ALL {
+            let theirs = web_sys::RtcRtpTransceiverDirection::from(d);
+            assert_eq!(Direction::try_from(theirs), Ok(d));
+        }
+        for &s in SignalingState::ALL {
+            assert_eq!(SignalingState::try_from(web_sys::RtcSignalingState::from(s)), Ok(s));
+        }
         check(SdpType::ALL);
     }
 

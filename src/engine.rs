@@ -5,7 +5,7 @@ use crate::sender_reuse::{Rules, ThrowName};
 
 /// A browser engine family.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Engine {
+pub(crate) enum Engine {
     /// Chrome, Chromium, Edge, Opera (libwebrtc).
     Chromium,
     /// Firefox (Gecko).
@@ -18,7 +18,7 @@ pub enum Engine {
 
 impl Engine {
     /// Classifies a `navigator.userAgent` string.
-    pub fn from_user_agent(ua: &str) -> Engine {
+    pub(crate) fn from_user_agent(ua: &str) -> Engine {
         // A byte-window search: `str::contains` brings a 2 KB two-way searcher into the wasm.
         let has = |needle: &str| ua.as_bytes().windows(needle.len()).any(|w| w == needle.as_bytes());
         if has("Firefox/") {
@@ -34,7 +34,7 @@ impl Engine {
 
     /// The sender-reuse rules this engine actually applies (each departure is measured by the
     /// differential test in tests/reuse.rs and listed in the README).
-    pub fn rules(self) -> Rules {
+    pub(crate) fn rules(self) -> Rules {
         match self {
             // libwebrtc's FindFirstTransceiverForAddedTrack skips only *stopped* transceivers, and
             // Blink then refuses a stopping one: "The existing transceiver is stopping."
@@ -44,16 +44,6 @@ impl Engine {
             Engine::WebKit | Engine::Other => Rules::SPEC,
         }
     }
-}
-
-/// The engine running this code (`Other` outside a browser).
-pub fn current() -> Engine {
-    let ua = crate::bindings::user_agent().as_string().unwrap_or_default();
-    Engine::from_user_agent(&ua)
-}
-
-pub(crate) fn rules() -> Rules {
-    current().rules()
 }
 
 #[cfg(test)]

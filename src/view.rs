@@ -1,0 +1,368 @@
+//! The browser, read typed: the one module that names the JS members of connections,
+//! transceivers, senders, receivers, tracks, streams and events.
+//!
+//! The books need the same few facts of every transceiver on every settlement, so they are read
+//! in one crossing ([`read_connection`]) into plain rows, and decoded here. A value the browser
+//! reports that is not one the spec defines (a misspelt or future enum string, a missing
+//! attribute) is an [`Error`], never a default: a made-up `"inactive"` or `"audio"` would feed a
+//! wrong decision.
+//!
+//! Objects are compared by a small integer key ([`key`]): the same object always has the same
+//! key, and holding a key keeps nothing alive (the map is a `WeakMap` in JS).
+
+use crate::error::Error;
+use crate::sender_reuse::TransceiverFacts;
+use crate::stream_grouping::{ReceiverFacts, TrackKey};
+use crate::types::{Direction, SignalingState, StreamId, TrackKind};
+use js_sys::{Array, Int32Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{MediaStream, MediaStreamTrack, RtcRtpSender, RtcRtpTransceiver};
+
+// The JS half: a few generic helpers in place of one wasm-bindgen import per browser member (each
+// import is a JS shim plus a long hashed name in both the wasm and the glue, a measurable part of
+// the size budget). Enum values travel as indices into the spec's lists below, in the order of the
+// crate's enums (`Direction::ALL`, `TrackKind::ALL`, `SignalingState::ALL`); -1 is "not a value
+// the spec defines", -2 is `null`.
+#[wasm_bindgen(inline_js = r"
+const TYPES = ['MediaStream', 'MediaStreamTrack', 'RTCRtpTransceiver', 'RTCRtpSender', 'RTCPeerConnection', 'HTMLMediaElement'];
+export function isA(v, i) { const k = globalThis[TYPES[i]]; return typeof k === 'function' && v instanceof k; }
+
+export function get(o, k) { try { return Reflect.get(o, k); } catch {} }
+
+const KEYS = new WeakMap();
+let next = 1;
+export function key(o, add) {
+  if (Object(o) !== o) return 0;
+  let k = KEYS.get(o);
+  if (k === undefined && add) { k = next; next = (next + 1) >>> 0 || 1; KEYS.set(o, k); }
+  return k ?? 0;
+}
+
+const DIR = ['sendrecv', 'sendonly', 'recvonly', 'inactive', 'stopped'], KIND = ['audio', 'video'];
+const SIG = ['stable', 'have-local-offer', 'have-remote-offer', 'have-local-pranswer', 'have-remote-pranswer', 'closed'];
+const COLS = 8;
+export function readConnection(pc) {
+  const ts = pc.getTransceivers(), n = ts.length, rows = new Int32Array(n * COLS), mids = new Array(n);
+  const senders = new Array(n), tracks = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const t = ts[i], s = t.sender, r = t.receiver.track, st = s.track, cd = t.currentDirection, o = i * COLS;
+    senders[i] = s; tracks[i] = r;
+    rows[o] = key(t, 1); rows[o + 1] = key(s, 1); rows[o + 2] = st ? key(st, 1) : 0; rows[o + 3] = key(r, 1);
+    rows[o + 4] = KIND.indexOf(r.kind); rows[o + 5] = DIR.indexOf(t.direction);
+    rows[o + 6] = cd == null ? -2 : DIR.indexOf(cd); rows[o + 7] = r.readyState === 'ended' ? 1 : 0;
+    mids[i] = t.mid ?? '';
+  }
+  return [ts, senders, tracks, rows, mids.join('\n'), SIG.indexOf(pc.signalingState), pc.remoteDescription?.sdp ?? ''];
+}
+
+export function trackEvent(e) {
+  const streams = Array.from(e.streams ?? []);
+  return [e.track, streams, streams.map((s) => s.id).join('\n')];
+}
+export function streamTracks(s) { const t = s.getTracks(); return [t, Int32Array.from(t, (x) => key(x, 1))]; }
+export function trackKind(t) { return KIND.indexOf(t.kind); }
+export function streamId(s) { return s.id; }
+export function senderTrack(s) { return s.track; }
+export function hasSetStreams(s) { return typeof s.setStreams === 'function'; }
+export function initStreams(init) { const s = get(init, 'streams'); return Array.isArray(s) ? s : []; }
+export function policyOption(c) { return Object(c) === c ? get(c, 'streamlessPolicy') : undefined; }
+
+const METHODS = ['addTrack', 'removeTrack'];
+export function streamCall(s, i, t) { s[METHODS[i]](t); }
+
+const EVENTS = ['streamadded', 'streamremoved', 'addtrack', 'removetrack'];
+export function fire(target, i, x, streamless) {
+  try {
+    target.dispatchEvent(i < 2 ? Object.assign(new Event(EVENTS[i]), { stream: x, streamless: !!streamless })
+      : new MediaStreamTrackEvent(EVENTS[i], { track: x }));
+  } catch {}
+}
+
+export function attach(el, s) {
+  if (s === null) { el.srcObject = null; return; }
+  if (el.srcObject !== s) el.srcObject = s;
+  el.autoplay = true;
+}
+
+export function make(i, message, name) {
+  return i === 0 ? new MediaStream() : i === 1 ? new TypeError(message) : new DOMException(message, name);
+}
+export function userAgent() { return globalThis.navigator?.userAgent; }
+")]
+extern "C" {
+    // Indices and flags are `i32` (not `u32`/`bool`): wasm-bindgen then imports the functions
+    // above directly, with no converting shim in the JS glue (size budget).
+    #[wasm_bindgen(js_name = isA)]
+    fn is_a(value: &JsValue, type_index: i32) -> bool;
+    /// `target[key]`, or `undefined` where `Reflect.get` would throw. For reading the caller's
+    /// dictionaries and arguments, never the browser's objects (those go through the typed reads).
+    #[wasm_bindgen(js_name = get)]
+    pub(crate) fn get(target: &JsValue, key: &str) -> JsValue;
+    #[wasm_bindgen(js_name = key)]
+    fn key_js(object: &JsValue, add: i32) -> u32;
+    #[wasm_bindgen(js_name = readConnection)]
+    fn read_connection_js(pc: &JsValue) -> Array;
+    #[wasm_bindgen(js_name = trackEvent)]
+    fn track_event_js(event: &JsValue) -> Array;
+    #[wasm_bindgen(js_name = streamTracks)]
+    fn stream_tracks_js(stream: &JsValue) -> Array;
+    #[wasm_bindgen(js_name = trackKind)]
+    fn track_kind_js(track: &JsValue) -> i32;
+    #[wasm_bindgen(js_name = streamId)]
+    fn stream_id_js(stream: &JsValue) -> String;
+    #[wasm_bindgen(js_name = senderTrack)]
+    fn sender_track_js(sender: &JsValue) -> Option<MediaStreamTrack>;
+    #[wasm_bindgen(js_name = hasSetStreams)]
+    pub(crate) fn has_set_streams(sender: &JsValue) -> bool;
+    /// `init.streams` of an `RTCRtpTransceiverInit`, `[]` when absent or not an array.
+    #[wasm_bindgen(js_name = initStreams)]
+    pub(crate) fn init_streams(init: &JsValue) -> Array;
+    /// `configuration.streamlessPolicy`, `undefined` when absent.
+    #[wasm_bindgen(js_name = policyOption)]
+    pub(crate) fn policy_option(configuration: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_name = streamCall)]
+    fn stream_call_js(stream: &JsValue, method: i32, track: &JsValue);
+    #[wasm_bindgen(js_name = fire)]
+    fn fire_js(target: &JsValue, event: i32, payload: &JsValue, streamless: i32);
+    #[wasm_bindgen(js_name = attach)]
+    fn attach_js(element: &JsValue, stream: &JsValue);
+    #[wasm_bindgen(js_name = make)]
+    fn make_js(class: i32, message: &str, name: &str) -> JsValue;
+    #[wasm_bindgen(js_name = userAgent)]
+    fn user_agent_js() -> JsValue;
+}
+
+/// The browser types the glue checks for, in the order of `TYPES` in the JS above.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Web {
+    MediaStream = 0,
+    Track = 1,
+    Transceiver = 2,
+    Sender = 3,
+    PeerConnection = 4,
+    MediaElement = 5,
+}
+
+/// `value instanceof <type>`.
+pub(crate) fn is(value: &JsValue, t: Web) -> bool {
+    is_a(value, t as i32)
+}
+
+/// `value` as `&T` if it is an instance of `t` (which must be `T`'s JS class).
+pub(crate) fn cast_ref<T: JsCast>(value: &JsValue, t: Web) -> Option<&T> {
+    is(value, t).then(|| value.unchecked_ref())
+}
+
+/// The object's key (see the module docs), given one if it has none. `0` for a non-object.
+pub(crate) fn key(object: &JsValue) -> u32 {
+    key_js(object, 1)
+}
+
+/// The object's key if it has been given one.
+pub(crate) fn known_key(object: &JsValue) -> Option<u32> {
+    Some(key_js(object, 0)).filter(|k| *k != 0)
+}
+
+fn unknown(what: &str) -> Error {
+    Error::library(crate::ErrorKind::Operation, &crate::concat(&["the browser reported a value of ", what, " that the spec does not define"]))
+}
+
+fn enum_at<T: Copy>(all: &[T], index: i32, what: &str) -> Result<T, Error> {
+    usize::try_from(index).ok().and_then(|i| all.get(i).copied()).ok_or_else(|| unknown(what))
+}
+
+/// One transceiver, as the books see it.
+#[derive(Debug, Clone)]
+pub(crate) struct Row {
+    pub(crate) transceiver: u32,
+    pub(crate) sender: u32,
+    /// The sender's track's key, `0` for none.
+    pub(crate) sender_track: u32,
+    pub(crate) receiver: ReceiverFacts,
+    pub(crate) kind: TrackKind,
+    pub(crate) direction: Direction,
+}
+
+impl Row {
+    /// The plain facts the sender-reuse model judges (history left for the ledger to add).
+    pub(crate) fn reuse_facts(&self) -> TransceiverFacts {
+        let current = self.receiver.current_direction;
+        // Only the spec's signals: Chromium's legacy `stopped` is true while merely stopping.
+        let stopped = current == Some(Direction::Stopped);
+        TransceiverFacts {
+            kind: self.kind,
+            sender_has_track: self.sender_track != 0,
+            stopped,
+            stopping: !stopped && self.direction == Direction::Stopped,
+            direction: self.direction,
+            current_direction: current,
+            has_sent: false,
+            sent_direction: None,
+        }
+    }
+}
+
+/// Everything the books read of a connection, in one crossing.
+#[derive(Debug, Clone)]
+pub(crate) struct Connection {
+    transceivers: Array,
+    senders: Array,
+    tracks: Array,
+    pub(crate) rows: Vec<Row>,
+    pub(crate) signaling: SignalingState,
+    pub(crate) remote_sdp: String,
+}
+
+impl Connection {
+    /// The transceiver of row `i`.
+    pub(crate) fn transceiver(&self, i: usize) -> RtcRtpTransceiver {
+        self.transceivers.get(i as u32).unchecked_into()
+    }
+
+    /// The sender of row `i`.
+    pub(crate) fn sender(&self, i: usize) -> RtcRtpSender {
+        self.senders.get(i as u32).unchecked_into()
+    }
+
+    /// The receiver's track of row `i`.
+    pub(crate) fn receiver_track(&self, i: usize) -> MediaStreamTrack {
+        self.tracks.get(i as u32).unchecked_into()
+    }
+
+    /// The row whose transceiver or sender is `object`.
+    pub(crate) fn row_of(&self, object: &JsValue) -> Option<usize> {
+        let k = known_key(object)?;
+        self.rows.iter().position(|r| r.transceiver == k || r.sender == k)
+    }
+}
+
+const COLS: usize = 8;
+
+/// Reads every transceiver of `pc` (`getTransceivers()` order), its signaling state and the
+/// remote description's SDP.
+pub(crate) fn read_connection(pc: &JsValue) -> Result<Connection, Error> {
+    let parts = read_connection_js(pc);
+    let nums = parts.get(3).unchecked_into::<Int32Array>().to_vec();
+    let mids = parts.get(4).as_string().unwrap_or_default();
+    let mut mids = mids.split('\n');
+    let mut rows = Vec::with_capacity(nums.len() / COLS);
+    for r in nums.chunks_exact(COLS) {
+        let &[transceiver, sender, sender_track, receiver, kind, direction, current, ended] = r else { continue };
+        let mid = mids.next().filter(|m| !m.is_empty()).map(str::to_owned);
+        let current_direction =
+            if current == -2 { None } else { Some(enum_at(Direction::ALL, current, "RTCRtpTransceiver.currentDirection")?) };
+        rows.push(Row {
+            transceiver: transceiver as u32,
+            sender: sender as u32,
+            sender_track: sender_track as u32,
+            receiver: ReceiverFacts { track: TrackKey(receiver as u32), mid, current_direction, ended: ended != 0 },
+            kind: enum_at(TrackKind::ALL, kind, "MediaStreamTrack.kind")?,
+            direction: enum_at(Direction::ALL, direction, "RTCRtpTransceiver.direction")?,
+        });
+    }
+    let signaling = enum_at(SignalingState::ALL, parts.get(5).as_f64().map_or(-1, |n| n as i32), "RTCPeerConnection.signalingState")?;
+    Ok(Connection {
+        transceivers: parts.get(0).unchecked_into(),
+        senders: parts.get(1).unchecked_into(),
+        tracks: parts.get(2).unchecked_into(),
+        rows,
+        signaling,
+        remote_sdp: parts.get(6).as_string().unwrap_or_default(),
+    })
+}
+
+/// A `track` event: the track, and the event's streams with their ids.
+pub(crate) fn track_event(event: &JsValue) -> (MediaStreamTrack, Vec<(StreamId, MediaStream)>) {
+    let parts = track_event_js(event);
+    let streams = parts.get(1).unchecked_into::<Array>();
+    let ids = parts.get(2).as_string().unwrap_or_default();
+    let list = if streams.length() == 0 {
+        Vec::new()
+    } else {
+        ids.split('\n').zip(streams.iter()).map(|(id, s)| (StreamId::from(id), s.unchecked_into())).collect()
+    };
+    (parts.get(0).unchecked_into(), list)
+}
+
+/// `stream.getTracks()`, and their keys.
+pub(crate) fn stream_tracks(stream: &MediaStream) -> (Vec<MediaStreamTrack>, Vec<TrackKey>) {
+    let parts = stream_tracks_js(stream);
+    let tracks = parts.get(0).unchecked_into::<Array>().iter().map(JsCast::unchecked_into).collect();
+    let keys = parts.get(1).unchecked_into::<Int32Array>().to_vec().into_iter().map(|k| TrackKey(k as u32)).collect();
+    (tracks, keys)
+}
+
+/// `track.kind`.
+pub(crate) fn track_kind(track: &MediaStreamTrack) -> Result<TrackKind, Error> {
+    enum_at(TrackKind::ALL, track_kind_js(track), "MediaStreamTrack.kind")
+}
+
+/// `stream.id`.
+pub(crate) fn stream_id(stream: &MediaStream) -> StreamId {
+    StreamId(stream_id_js(stream))
+}
+
+/// `sender.track`.
+pub(crate) fn sender_track(sender: &RtcRtpSender) -> Option<MediaStreamTrack> {
+    sender_track_js(sender)
+}
+
+/// `stream.addTrack(track)` / `stream.removeTrack(track)`.
+pub(crate) fn stream_add(stream: &MediaStream, track: &MediaStreamTrack, add: bool) {
+    stream_call_js(stream, if add { 0 } else { 1 }, track);
+}
+
+/// The events the core dispatches, in the order of `EVENTS` in the JS above.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Fire {
+    /// `streamadded` on the connection, with `stream` and `streamless`.
+    StreamAdded = 0,
+    /// `streamremoved` on the connection, with `stream` and `streamless`.
+    StreamRemoved = 1,
+    /// A `MediaStreamTrackEvent` `addtrack` on a stream, with `track`.
+    AddTrack = 2,
+    /// A `MediaStreamTrackEvent` `removetrack` on a stream, with `track`.
+    RemoveTrack = 3,
+}
+
+/// Dispatches the event; a throwing listener is reported by the browser and stops nothing.
+pub(crate) fn fire(target: &JsValue, event: Fire, payload: &JsValue, streamless: bool) {
+    fire_js(target, event as i32, payload, streamless as i32);
+}
+
+/// The event's `stream` and `streamless`, for the Rust face's listeners.
+pub(crate) fn stream_event(event: &JsValue) -> Option<(MediaStream, bool)> {
+    let stream = get(event, "stream");
+    is(&stream, Web::MediaStream).then(|| (stream.unchecked_into(), get(event, "streamless").is_truthy()))
+}
+
+/// `candidate.usernameFragment` (missing from web-sys' Gecko IDL).
+pub(crate) fn username_fragment(candidate: &JsValue) -> Option<String> {
+    get(candidate, "usernameFragment").as_string()
+}
+
+/// `element.srcObject = stream` (kept if it is already the one) with `autoplay`; `None` detaches.
+pub(crate) fn attach(element: &JsValue, stream: Option<&MediaStream>) {
+    attach_js(element, stream.map_or(&JsValue::NULL, |s| s.as_ref()));
+}
+
+/// `new MediaStream()`.
+pub(crate) fn new_stream() -> MediaStream {
+    make_js(0, "", "").unchecked_into()
+}
+
+/// `new TypeError(message)`.
+pub(crate) fn type_error(message: &str) -> JsValue {
+    make_js(1, message, "")
+}
+
+/// `new DOMException(message, name)`.
+pub(crate) fn dom_exception(message: &str, name: &str) -> JsValue {
+    make_js(2, message, name)
+}
+
+/// `navigator.userAgent` (`None` outside a browser).
+pub(crate) fn user_agent() -> Option<String> {
+    user_agent_js().as_string()
+}
