@@ -367,14 +367,14 @@ impl Core {
             }
             let facts: Vec<_> = conn.rows.iter().map(|r| r.receiver.clone()).collect();
             let received = received(conn.signaling, &st.sdp.1, &facts);
-            let mut glue = Glue { natives: &st.natives, conn: &conn, tracks: Vec::new() };
+            let mut glue = Glue { natives: &st.natives, tracks: Vec::new() };
             let steps = st.books.settle(&received, phase, &mut glue);
             let tracks = glue.tracks;
             if phase == Phase::Final {
                 let books = &st.books;
                 st.natives.retain(|(_, s)| books.groups().iter().any(|g| &g.stream == s));
             }
-            apply(steps, &tracks)
+            apply(steps, &tracks, &conn)
         })?;
         for d in dispatch {
             match d {
@@ -404,7 +404,6 @@ impl Core {
 /// they hold, read as the settlement asks.
 struct Glue<'a> {
     natives: &'a [(StreamId, MediaStream)],
-    conn: &'a Connection,
     /// Every track object seen on the way, by key, to carry out the steps.
     tracks: Vec<(TrackKey, MediaStreamTrack)>,
 }
@@ -425,20 +424,19 @@ impl Streams<MediaStream> for Glue<'_> {
     }
 
     fn make(&mut self) -> MediaStream {
-        // Receiver tracks by key, for the tracks this new stream will get.
-        for (i, r) in self.conn.rows.iter().enumerate() {
-            if !self.tracks.iter().any(|(k, _)| *k == r.receiver.track) {
-                self.tracks.push((r.receiver.track, self.conn.receiver_track(i)));
-            }
-        }
         view::new_stream()
     }
 }
 
 /// Carries out the books' steps on the stream objects; returns the events to dispatch.
 // Not generic: one copy (size budget).
-fn apply(steps: Vec<Step<MediaStream>>, tracks: &[(TrackKey, MediaStreamTrack)]) -> Vec<Dispatch> {
-    let track = |k: TrackKey| tracks.iter().find(|(key, _)| *key == k).map(|(_, t)| Clone::clone(t));
+fn apply(steps: Vec<Step<MediaStream>>, tracks: &[(TrackKey, MediaStreamTrack)], conn: &Connection) -> Vec<Dispatch> {
+    // A track is found in the streams that held it, or among the receivers.
+    let track = |k: TrackKey| {
+        tracks.iter().find(|(key, _)| *key == k).map(|(_, t)| Clone::clone(t)).or_else(|| {
+            conn.rows.iter().position(|r| r.receiver.track == k).map(|i| conn.receiver_track(i))
+        })
+    };
     let mut out = Vec::new();
     for step in steps {
         match step {

@@ -106,8 +106,8 @@ fn unknown(e: UnknownValue) -> Error {
 }
 
 fn description_from(value: &JsValue) -> Option<SessionDescription> {
-    let d = value.dyn_ref::<web_sys::RtcSessionDescription>()?;
-    Some(SessionDescription { sdp_type: SdpType::try_from(d.type_()).ok()?, sdp: d.sdp() })
+    let (sdp_type, sdp) = view::description(value)?;
+    Some(SessionDescription { sdp_type: sdp_type.parse::<SdpType>().ok()?, sdp })
 }
 
 fn description(d: Option<web_sys::RtcSessionDescription>) -> Option<SessionDescription> {

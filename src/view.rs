@@ -337,6 +337,11 @@ pub(crate) fn stream_event(event: &JsValue) -> Option<(MediaStream, bool)> {
     is(&stream, Web::MediaStream).then(|| (stream.unchecked_into(), get(event, "streamless").is_truthy()))
 }
 
+/// `{ type, sdp }` of an `RTCSessionDescription` or a description dictionary.
+pub(crate) fn description(value: &JsValue) -> Option<(String, String)> {
+    Some((get(value, "type").as_string()?, get(value, "sdp").as_string().unwrap_or_default()))
+}
+
 /// `candidate.usernameFragment` (missing from web-sys' Gecko IDL).
 pub(crate) fn username_fragment(candidate: &JsValue) -> Option<String> {
     get(candidate, "usernameFragment").as_string()
