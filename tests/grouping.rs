@@ -72,6 +72,8 @@ fn record_track_events(pc: &impl Signal) -> (Rc<RefCell<Vec<(Vec<String>, Option
 }
 
 /// The kinds of a stream's tracks, sorted: `"audio+video"`.
+// NB: `stream.clone()` on a `MediaStream` (or a track) is web-sys's inherent method, the JS
+// `clone()`: a new stream, which does not follow the original. `Clone::clone` is spelled out.
 fn kinds(s: &MediaStream) -> String {
     let mut k: Vec<String> = s.get_tracks().iter().map(|t| t.unchecked_into::<MediaStreamTrack>().kind()).collect();
     k.sort();
@@ -186,7 +188,7 @@ async fn streamless_tracks_share_one_stream_by_default<F: Face>() {
     assert_eq!(kinds(&remote[0].0), "audio+video", "holding both tracks");
     assert_eq!(p.events.summary(), [(Added, true)], "one streamadded, streamless");
     // A streamless track arriving later joins the same stream, announced by the stream's addtrack.
-    let inbound = remote[0].0.clone();
+    let inbound = Clone::clone(&remote[0].0);
     let (joined, _l) = record_stream_track_events(&inbound, "addtrack");
     p.a.add_track(&video_track(), &[]).unwrap();
     negotiate(&p.a, &p.b).await;
@@ -243,7 +245,7 @@ async fn remote_remove_track_leaves_and_removes_streams<F: Face>() {
     negotiate(&p.a, &p.b).await;
     let remote = p.b.remote_streams();
     assert_eq!(remote.len(), 2, "cam and the shared stream");
-    let (remote_cam, shared) = (remote[0].0.clone(), remote[1].0.clone());
+    let (remote_cam, shared) = (Clone::clone(&remote[0].0), Clone::clone(&remote[1].0));
     let (left, _l) = record_stream_track_events(&shared, "removetrack");
     p.a.remove_track(&sa).expect("removeTrack(audio)");
     negotiate(&p.a, &p.b).await;
@@ -268,7 +270,7 @@ async fn tracks_added_during_the_call_join_the_right_groups<F: Face>() {
     let (cam, screen) = (stream(), stream());
     p.a.add_track(&audio_track(), &[&cam]).unwrap();
     negotiate(&p.a, &p.b).await;
-    let remote_cam = p.b.remote_streams()[0].0.clone();
+    let remote_cam = Clone::clone(&p.b.remote_streams()[0].0);
     let (joined, _l) = record_stream_track_events(&remote_cam, "addtrack");
     p.a.add_track(&video_track(), &[&cam]).unwrap(); // joins a known stream
     p.a.add_track(&video_track(), &[&screen]).unwrap(); // a new stream
@@ -377,7 +379,7 @@ async fn attach_stream_is_idempotent() {
     negotiate(&p.a, &p.b).await;
     let video = web_sys::window().unwrap().document().unwrap().create_element("video").unwrap();
     set(&video, "muted", &true.into());
-    let remote: wasm_bindgen::JsValue = p.b.remote_streams()[0].0.clone().into();
+    let remote: wasm_bindgen::JsValue = Clone::clone(&p.b.remote_streams()[0].0).into();
     rtc_peer::attach_stream(&video, &remote).expect("attach");
     let first = get(&video, "srcObject");
     rtc_peer::attach_stream(&video, &remote).expect("attach again");
@@ -496,7 +498,7 @@ async fn stops_receiving<F: Face>(how: Stop) {
     negotiate(&p.a, &p.b).await;
     assert_eq!(p.events.summary(), [(Added, false), (Added, true)], "cam and the shared stream announced");
     let remote = p.b.remote_streams();
-    let (remote_cam, shared) = (remote[0].0.clone(), remote[1].0.clone());
+    let (remote_cam, shared) = (Clone::clone(&remote[0].0), Clone::clone(&remote[1].0));
     let stop = |i: usize| match how {
         Stop::FarSide(d) => set_direction(&p.a.transceivers()[i], d),
         Stop::AnswerSendonly => set_direction(&p.b.transceivers()[i], Direction::SendOnly),
