@@ -1,17 +1,19 @@
-//! The Rust face in real browsers: typed configuration, async negotiation, error kinds, listener
-//! handles, stream grouping and reuse bookkeeping, all through `rtc_peer::PeerConnection`.
+//! The Rust face's own API in real browsers: typed configuration, listener handles that remove
+//! themselves on drop, `into_raw`, data channels, typed states, descriptions and stats. What both
+//! faces share (grouping, reuse, error kinds) runs against both in tests/grouping.rs,
+//! tests/reuse.rs and tests/errors.rs.
 #![cfg(target_arch = "wasm32")]
 
 use gloo_timers::future::TimeoutFuture;
 use rtc_peer::{
-    BundlePolicy, Configuration, ConnectionState, Direction, ErrorKind, IceServer, PeerConnection, Reason, SdpType,
-    SessionDescription, SignalingState, StreamId, StreamlessPolicy, TrackKind, TransceiverFor, TransceiverInit,
+    BundlePolicy, Configuration, ConnectionState, ErrorKind, IceServer, PeerConnection, SdpType, StreamlessPolicy, TrackKind,
+    TransceiverFor, TransceiverInit,
 };
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
-use web_sys::{MediaStream, MediaStreamTrack};
+use web_sys::MediaStreamTrack;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -64,102 +66,6 @@ async fn until(mut done: impl FnMut() -> bool, what: &str) {
         TimeoutFuture::new(20).await;
     }
     panic!("timed out waiting for {what}");
-}
-
-#[wasm_bindgen_test]
-async fn a_typed_call_connects_and_announces_each_stream_once() {
-    let a = Rc::new(pc(&Configuration::default()));
-    let b = Rc::new(pc(&Configuration::default()));
-    let _ice = connect_ice(&a, &b);
-    let announced = Rc::new(RefCell::new(Vec::new()));
-    let _added = {
-        let announced = Rc::clone(&announced);
-        b.on_stream_added(move |s| announced.borrow_mut().push((s.stream.id(), s.stream.get_tracks().length(), s.streamless)))
-    };
-    let cam = MediaStream::new().unwrap();
-    a.add_track(&audio_track(), &[&cam]).unwrap();
-    a.add_track(&video_track(), &[&cam]).unwrap();
-    a.add_track(&audio_track(), &[]).unwrap(); // streamless
-    negotiate(&a, &b).await;
-    assert_eq!(a.signaling_state(), SignalingState::Stable);
-    assert_eq!(*announced.borrow(), vec![(cam.id(), 2, false), (announced.borrow()[1].0.clone(), 1, true)]);
-    let remote = b.remote_streams();
-    assert_eq!(remote.len(), 2);
-    assert_eq!(remote[0].stream.id(), cam.id());
-    assert!(remote[1].streamless);
-    let local = a.local_streams();
-    assert_eq!(local.len(), 1);
-    assert_eq!(local[0].id, StreamId(cam.id()));
-    assert_eq!(local[0].tracks.len(), 2);
-    assert_eq!(a.stream_ids_of(&a.senders()[2]), Vec::<StreamId>::new());
-    until(|| a.connection_state() == ConnectionState::Connected && b.connection_state() == ConnectionState::Connected, "connected").await;
-    let stats = a.stats().await.unwrap();
-    assert!(stats.size() > 0);
-    cleanup();
-}
-
-#[wasm_bindgen_test]
-async fn errors_carry_the_exception_name_as_a_kind() {
-    let a = pc(&Configuration::default());
-    let track = audio_track();
-    a.add_track(&track, &[]).unwrap();
-    let again = a.add_track(&track, &[]).unwrap_err();
-    assert_eq!(again.kind(), ErrorKind::InvalidAccess);
-    assert_eq!(again.name(), "InvalidAccessError");
-    assert!(again.as_js().is_instance_of::<web_sys::DomException>());
-
-    let answer = SessionDescription::new(SdpType::Answer, "");
-    assert_eq!(a.set_local_description(Some(&answer)).await.unwrap_err().kind(), ErrorKind::InvalidState);
-    let bad = SessionDescription::new(SdpType::Offer, "garbage");
-    assert!(a.set_remote_description(&bad).await.is_err());
-
-    let other = pc(&Configuration::default());
-    let foreign = other.add_track(&audio_track(), &[]).unwrap();
-    assert_eq!(a.remove_track(&foreign).unwrap_err().kind(), ErrorKind::InvalidAccess);
-
-    a.close();
-    assert_eq!(a.signaling_state(), SignalingState::Closed);
-    assert_eq!(a.add_track(&audio_track(), &[]).unwrap_err().kind(), ErrorKind::InvalidState);
-    assert_eq!(a.create_offer().await.unwrap_err().kind(), ErrorKind::InvalidState);
-    assert_eq!(
-        a.add_transceiver(TransceiverFor::Kind(TrackKind::Audio), TransceiverInit::default(), &[]).unwrap_err().kind(),
-        ErrorKind::InvalidState
-    );
-    let p = a.predict_add_track(&audio_track());
-    assert_eq!(p.throws, Some("InvalidStateError"), "the prediction foresees the throw");
-    cleanup();
-}
-
-#[wasm_bindgen_test]
-async fn reuse_is_predicted_explained_and_recorded() {
-    let a = pc(&Configuration::default());
-    let b = pc(&Configuration::default());
-    // The far side offers to send audio: our side gets a recvonly transceiver that never sent.
-    let t = b.add_transceiver(TransceiverFor::Track(&audio_track()), TransceiverInit { direction: Some(Direction::SendOnly) }, &[]).unwrap();
-    assert_eq!(t.direction(), web_sys::RtcRtpTransceiverDirection::Sendonly);
-    negotiate(&b, &a).await;
-    let ours = a.transceivers();
-    assert_eq!(ours.len(), 1);
-    let video = a.predict_add_track(&video_track());
-    assert!(video.reuse.is_none());
-    assert_eq!(video.candidates[0].reason, Some(Reason::KindMismatch { transceiver: TrackKind::Audio, track: TrackKind::Video }));
-    let audio = audio_track();
-    let p = a.predict_add_track(&audio);
-    assert!(p.reuse.as_ref() == Some(&ours[0]));
-    let out = a.add_track_detailed(&audio, &[]).unwrap();
-    assert!(out.reused);
-    assert_eq!((out.direction_before, out.direction_after), (Some(Direction::RecvOnly), Some(Direction::SendRecv)));
-    assert_eq!(a.has_sent(&ours[0]), Some(false));
-    t.set_direction(web_sys::RtcRtpTransceiverDirection::Sendrecv); // so that the far side receives
-    negotiate(&a, &b).await;
-    assert_eq!(a.has_sent(&ours[0]), Some(true));
-    a.remove_track(&out.sender).unwrap();
-    negotiate(&a, &b).await;
-    let later = a.predict_add_track(&audio_track());
-    assert!(later.reuse.is_none());
-    assert!(matches!(later.candidates[0].reason, Some(Reason::HasSent { .. })), "{:?}", later.candidates[0].reason);
-    assert_eq!(a.has_sent(&pc(&Configuration::default()).add_transceiver(TransceiverFor::Kind(TrackKind::Audio), TransceiverInit::default(), &[]).unwrap()), None);
-    cleanup();
 }
 
 #[wasm_bindgen_test]
@@ -221,4 +127,7 @@ async fn data_channels_and_states() {
     assert!(a.description(rtc_peer::DescriptionSlot::PendingLocal).is_none());
     until(|| channel.ready_state() == web_sys::RtcDataChannelState::Open, "channel open").await;
     until(|| a.ice_gathering_state() == rtc_peer::IceGatheringState::Complete, "gathering complete").await;
+    until(|| a.connection_state() == ConnectionState::Connected && b.connection_state() == ConnectionState::Connected, "connected").await;
+    let stats = a.stats().await.unwrap();
+    assert!(stats.size() > 0, "a connected connection has stats");
 }
