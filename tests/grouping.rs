@@ -154,11 +154,12 @@ async fn audio_and_video_in_one_stream_announce_once<F: Face>() {
         cam.add_track(&t);
         p.a.add_track(&t, &[&cam]).expect("addTrack(t, cam)");
     }
-    negotiate(&p.a, &p.b).await;
+    let applied = negotiate(&p.a, &p.b).await;
     assert_eq!(p.track_events.borrow().len(), 2, "two native track events");
     let added = p.events.added();
     assert_eq!(added.len(), 1, "one streamadded");
     assert_eq!(added[0].tracks.len(), 2, "the stream had both tracks when it was announced");
+    assert!(added[0].tick < applied, "announced before setRemoteDescription resolved");
     let remote = p.b.remote_streams();
     assert_eq!(ids(&remote), [cam.id()], "one remote stream, with the sender's stream id");
     assert_eq!(kinds(&remote[0].0), "audio+video", "holding both tracks");
