@@ -44,13 +44,16 @@ both_faces![
 
 // ----- helpers --------------------------------------------------------------------------------
 
+/// The `streams` ids of each native `track` event, and the first stream object.
+type TrackLog = Rc<RefCell<Vec<(Vec<String>, Option<MediaStream>)>>>;
+
 /// Two connections of the face; `b`'s stream events and native `track` events are recorded.
 struct Pair<F: Face> {
     a: F,
     b: F,
     events: Events,
-    /// The `streams` ids of each native `track` event on `b`, and the first stream object.
-    track_events: Rc<RefCell<Vec<(Vec<String>, Option<MediaStream>)>>>,
+    /// `b`'s native `track` events.
+    track_events: TrackLog,
     _track: rtc_peer::EventListener,
 }
 
@@ -61,7 +64,7 @@ fn pair<F: Face>(policy: Option<StreamlessPolicy>) -> Pair<F> {
     Pair { a, b, events, track_events, _track }
 }
 
-fn record_track_events(pc: &impl Signal) -> (Rc<RefCell<Vec<(Vec<String>, Option<MediaStream>)>>>, rtc_peer::EventListener) {
+fn record_track_events(pc: &impl Signal) -> (TrackLog, rtc_peer::EventListener) {
     let log = Rc::new(RefCell::new(Vec::new()));
     let l = Rc::clone(&log);
     let listener = rtc_peer::EventListener::new(&pc.raw(), "track", move |e| {
