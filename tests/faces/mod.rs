@@ -85,7 +85,7 @@ impl Failure {
             kind: e.kind(),
             name: e.name().to_owned(),
             message: e.message().to_owned(),
-            dom_exception: e.as_js().is_instance_of::<web_sys::DomException>(),
+            dom_exception: e.as_js().maybe_js().is_some_and(|v| v.is_instance_of::<web_sys::DomException>()),
         }
     }
 
@@ -267,12 +267,14 @@ pub trait Face: Signal + Sized + 'static {
 
 // ----- compatibility with today's core ----------------------------------------------------------
 
-/// Where today's `rtc_peer` differs from the API the core is converging on. Each item compiles
-/// against both; when the new API lands, only the marked line in `RustFace::has_sent` should
-/// change (to pass the sender straight through).
+/// Where the old core (main at 294fc36) and the new core (main at d2be1e5, "One core that owns
+/// every operation") differ. Each item compiles against both, so the suite runs on either; once
+/// the old core is gone, these collapse to plain calls. `RustFace::has_sent`'s sender arm is the
+/// one place where the harness does work the new API does itself (marked COMPAT).
 pub mod compat {
     use super::{Failure, R};
-    use rtc_peer::ErrorKind;
+    use rtc_peer::{Direction, ErrorKind, LocalStream, ReusePrediction};
+    use wasm_bindgen::JsValue;
 
     /// `ReusePrediction::throws`: today `Option<&'static str>` (the name), new `Option<ErrorKind>`.
     pub trait ThrowsKind {
@@ -305,6 +307,68 @@ pub mod compat {
         }
     }
 
+    /// `Error::as_js`: the old core's `&JsValue`, the new core's `Option<&JsValue>` (an error the
+    /// crate made itself carries no thrown value).
+    pub trait MaybeJs<'a> {
+        fn maybe_js(self) -> Option<&'a JsValue>;
+    }
+    impl<'a> MaybeJs<'a> for &'a JsValue {
+        fn maybe_js(self) -> Option<&'a JsValue> {
+            Some(self)
+        }
+    }
+    impl<'a> MaybeJs<'a> for Option<&'a JsValue> {
+        fn maybe_js(self) -> Option<&'a JsValue> {
+            self
+        }
+    }
+
+    /// `AddTrackOutcome::direction_after`: old `Option<Direction>`, new `Direction`.
+    pub trait MaybeDirection {
+        fn maybe_direction(self) -> Option<Direction>;
+    }
+    impl MaybeDirection for Direction {
+        fn maybe_direction(self) -> Option<Direction> {
+            Some(self)
+        }
+    }
+    impl MaybeDirection for Option<Direction> {
+        fn maybe_direction(self) -> Option<Direction> {
+            self
+        }
+    }
+
+    /// `predict_add_track` and `local_streams`: old plain values, new `Result`s (an `Err` is a
+    /// failed read of the browser; the scenarios treat it as a failure).
+    pub trait Settled {
+        type Out;
+        fn settled(self) -> Self::Out;
+    }
+    impl Settled for ReusePrediction {
+        type Out = ReusePrediction;
+        fn settled(self) -> ReusePrediction {
+            self
+        }
+    }
+    impl Settled for rtc_peer::Result<ReusePrediction> {
+        type Out = ReusePrediction;
+        fn settled(self) -> ReusePrediction {
+            self.unwrap_or_else(|e| panic!("predict_add_track failed: {e}"))
+        }
+    }
+    impl Settled for Vec<LocalStream> {
+        type Out = Vec<LocalStream>;
+        fn settled(self) -> Vec<LocalStream> {
+            self
+        }
+    }
+    impl Settled for rtc_peer::Result<Vec<LocalStream>> {
+        type Out = Vec<LocalStream>;
+        fn settled(self) -> Vec<LocalStream> {
+            self.unwrap_or_else(|e| panic!("local_streams failed: {e}"))
+        }
+    }
+
     /// What the new API returns for a foreign sender or transceiver (and what the JS face throws).
     pub fn not_this_connections() -> Failure {
         Failure {
@@ -316,7 +380,7 @@ pub mod compat {
     }
 }
 
-use compat::{SentResult, ThrowsKind};
+use compat::{MaybeDirection, MaybeJs, SentResult, Settled, ThrowsKind};
 
 // ----- JS helpers -----------------------------------------------------------------------------
 
@@ -448,12 +512,12 @@ impl Face for RustFace {
             transceiver: o.transceiver,
             reused: o.reused,
             direction_before: o.direction_before,
-            direction_after: o.direction_after,
+            direction_after: o.direction_after.maybe_direction(),
         })
     }
 
     fn predict_add_track(&self, track: &MediaStreamTrack) -> Prediction {
-        let p = self.pc.predict_add_track(track);
+        let p = self.pc.predict_add_track(track).settled();
         Prediction {
             reuse: p.reuse,
             throws: p.throws.map(ThrowsKind::throws_kind),
@@ -492,7 +556,7 @@ impl Face for RustFace {
     }
 
     fn local_streams(&self) -> Vec<Local> {
-        self.pc.local_streams().into_iter().map(|l| Local { id: l.id.0, tracks: l.tracks, senders: l.senders }).collect()
+        self.pc.local_streams().settled().into_iter().map(|l| Local { id: l.id.0, tracks: l.tracks, senders: l.senders }).collect()
     }
 
     fn remote_streams(&self) -> Vec<(MediaStream, bool)> {
