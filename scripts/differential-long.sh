@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A long differential run of the sender-reuse prediction against the browser (both engines).
-# REUSE_SEED (default: random) and REUSE_SEQUENCES (default 400, × 30 steps each) are baked in at
-# compile time by tests/reuse.rs; the seed is printed so a failure can be replayed with it.
+# REUSE_SEED (default: random) and REUSE_SEQUENCES (default 400 per face, × 30 steps each; both
+# faces run them) are baked in at compile time by tests/reuse.rs; the seed is printed so a failure can be replayed with it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
