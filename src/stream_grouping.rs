@@ -177,6 +177,8 @@ pub(crate) struct ReceiverFacts {
     pub(crate) mid: Option<String>,
     /// `transceiver.currentDirection`.
     pub(crate) current_direction: Option<Direction>,
+    /// `transceiver.direction`: what this side will answer.
+    pub(crate) direction: Direction,
     /// The receiver's track has ended (`readyState` `"ended"`).
     pub(crate) ended: bool,
 }
@@ -193,7 +195,11 @@ pub(crate) struct Received {
 /// state, the remote description's media sections and the transceivers.
 ///
 /// - With a remote offer pending (`have-remote-offer`), a transceiver receives what the offer
-///   sends on its mid: the browser has fired `track` for it, though nothing is answered yet.
+///   sends on its mid, if its own `direction` will answer receiving: the browser has fired `track`
+///   for it though nothing is answered yet. (The spec re-adds a track to its streams on every
+///   such offer even where this side answers `sendonly`, and takes it out again on the answer; an
+///   application would see `streamremoved` / `streamadded` on every renegotiation. The answer is
+///   known from `direction`, so the books do not flap.)
 /// - Otherwise it receives when its `currentDirection` (the last completed negotiation) is
 ///   `sendrecv` or `recvonly`. So an answer of ours that says `sendonly` or `inactive` takes the
 ///   track out, as does a rollback to a state in which it was not received.
@@ -212,7 +218,7 @@ pub(crate) fn received(signaling: SignalingState, remote: &[MediaSection], trans
         .filter_map(|t| {
             let section = t.mid.as_deref().and_then(|mid| section_for_mid(remote, mid));
             let receiving = match signaling {
-                SignalingState::HaveRemoteOffer => section.is_some_and(MediaSection::sends),
+                SignalingState::HaveRemoteOffer => t.direction.receives() && section.is_some_and(MediaSection::sends),
                 _ => t.mid.is_some() && t.current_direction.is_some_and(Direction::receives),
             };
             receiving.then(|| Received { track: t.track, stream_ids: section.map(|s| s.stream_ids.clone()).unwrap_or_default() })
@@ -730,7 +736,7 @@ m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:2\r\na=recvonly\r\na=msid:- v2\r\n\
 m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:3\r\na=sendrecv\r\n";
 
     fn t(track: u32, mid: Option<&str>, current: Option<Direction>) -> ReceiverFacts {
-        ReceiverFacts { track: TrackKey(track), mid: mid.map(str::to_owned), current_direction: current, ended: false }
+        ReceiverFacts { track: TrackKey(track), mid: mid.map(str::to_owned), current_direction: current, direction: Direction::RecvOnly, ended: false }
     }
 
     #[test]
@@ -739,6 +745,10 @@ m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:3\r\na=sendrecv\r\n";
         let ts = [t(1, Some("0"), None), t(2, Some("1"), None), t(3, Some("2"), None), t(4, Some("3"), None), t(5, None, None)];
         let got = received(SignalingState::HaveRemoteOffer, &sections, &ts);
         assert_eq!(got, vec![rx(1, &["cam"]), rx(2, &["cam", "screen"]), rx(4, &[])], "mid 2 does not send; no msid is streamless; no mid is nothing");
+        // This side will answer sendonly on mid 0: not received, though the offer sends.
+        let mut sendonly = t(1, Some("0"), Some(Direction::SendRecv));
+        sendonly.direction = Direction::SendOnly;
+        assert_eq!(received(SignalingState::HaveRemoteOffer, &sections, &[sendonly]), vec![]);
     }
 
     #[test]

@@ -43,7 +43,8 @@ const DIR = ['sendrecv', 'sendonly', 'recvonly', 'inactive', 'stopped'], KIND = 
 const SIG = ['stable', 'have-local-offer', 'have-remote-offer', 'have-local-pranswer', 'have-remote-pranswer', 'closed'];
 const COLS = 8;
 export function readConnection(pc) {
-  const ts = pc.getTransceivers(), n = ts.length, rows = new Int32Array(n * COLS), mids = new Array(n);
+  // A closed connection has no transceivers the books can use (Firefox throws from getTransceivers).
+  const sig = SIG.indexOf(pc.signalingState), ts = sig === 5 ? [] : pc.getTransceivers(), n = ts.length, rows = new Int32Array(n * COLS), mids = new Array(n);
   const senders = new Array(n), tracks = new Array(n);
   for (let i = 0; i < n; i++) {
     const t = ts[i], s = t.sender, r = t.receiver.track, st = s.track, cd = t.currentDirection, o = i * COLS;
@@ -53,7 +54,7 @@ export function readConnection(pc) {
     rows[o + 6] = cd == null ? -2 : DIR.indexOf(cd); rows[o + 7] = r.readyState === 'ended' ? 1 : 0;
     mids[i] = t.mid ?? '';
   }
-  return [ts, senders, tracks, rows, mids.join('\n'), SIG.indexOf(pc.signalingState), pc.remoteDescription?.sdp ?? ''];
+  return [ts, senders, tracks, rows, mids.join('\n'), sig, sig === 5 ? '' : pc.remoteDescription?.sdp ?? ''];
 }
 
 export function trackEvent(e) {
@@ -252,13 +253,14 @@ pub(crate) fn read_connection(pc: &JsValue) -> Result<Connection, Error> {
         let mid = mids.next().filter(|m| !m.is_empty()).map(str::to_owned);
         let current_direction =
             if current == -2 { None } else { Some(enum_at(Direction::ALL, current, "RTCRtpTransceiver.currentDirection")?) };
+        let direction = enum_at(Direction::ALL, direction, "RTCRtpTransceiver.direction")?;
         rows.push(Row {
             transceiver: transceiver as u32,
             sender: sender as u32,
             sender_track: sender_track as u32,
-            receiver: ReceiverFacts { track: TrackKey(receiver as u32), mid, current_direction, ended: ended != 0 },
+            receiver: ReceiverFacts { track: TrackKey(receiver as u32), mid, current_direction, direction, ended: ended != 0 },
             kind: enum_at(TrackKind::ALL, kind, "MediaStreamTrack.kind")?,
-            direction: enum_at(Direction::ALL, direction, "RTCRtpTransceiver.direction")?,
+            direction,
         });
     }
     let signaling = enum_at(SignalingState::ALL, parts.get(5).as_f64().map_or(-1, |n| n as i32), "RTCPeerConnection.signalingState")?;

@@ -310,18 +310,13 @@ async fn hand_written_sdp_with_and_without_msid<F: Face>() {
         if with_msid {
             assert_eq!(ids(&remote), [cam.id()], "msid → the sender's stream");
             assert_eq!(events.summary(), [(Added, false)], "one grouped streamadded");
-        } else if native_streams.iter().all(|s| s.is_empty()) {
-            // The spec (and Firefox): no msid → track events with streams [] → the shared stream.
-            assert_eq!(remote.len(), 1, "no msid → one shared stream");
+        } else {
+            // No msid: the SDP says the tracks have no stream. The spec's track events then have
+            // streams []; Chromium invents a stream of a random id, Firefox one too. The books
+            // follow the SDP, so every browser gives the same answer: one shared stream.
+            assert_eq!(remote.len(), 1, "no msid → one shared stream (browser's own streams: {native_streams:?})");
             assert_eq!(events.summary(), [(Added, true)], "one streamless streamadded");
             assert_eq!(kinds(&remote[0].0), "audio+video", "both tracks kept");
-        } else {
-            // Chromium invents a stream for msid-less media sections; the grouping follows the browser.
-            let mut invented: Vec<String> = native_streams.concat();
-            invented.dedup();
-            assert_eq!(ids(&remote), invented, "grouped as the browser reported");
-            assert!(events.all().iter().all(|e| !e.streamless), "not streamless");
-            assert!(remote.iter().map(|(s, _)| s.get_tracks().length()).sum::<u32>() >= 2, "both tracks kept");
         }
         native.0.close();
         b.close();
@@ -526,7 +521,8 @@ async fn stops_receiving<F: Face>(how: Stop) {
     stop(0); // cam's audio: cam is empty
     negotiate(&p.a, &p.b).await;
     let removed: Vec<(String, bool)> = p.events.removed().iter().map(|e| (e.stream.id(), e.streamless)).collect();
-    assert_eq!(removed, [(cam.id(), false)], "{how:?}: one streamremoved for the emptied cam");
+    let trail: Vec<String> = p.events.all().iter().map(|e| format!("{:?} {} {}", e.kind, &e.stream.id()[..4], e.tracks.len())).collect();
+    assert_eq!(removed, [(cam.id(), false)], "{how:?}: one streamremoved for the emptied cam; events {trail:?}");
     assert_eq!(ids(&p.b.remote_streams()), [shared.id()], "{how:?}: only the shared stream left");
 
     stop(2); // the streamless audio: the shared stream is empty

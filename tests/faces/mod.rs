@@ -537,13 +537,7 @@ impl Face for RustFace {
     fn has_sent(&self, of: Of<'_>) -> R<bool> {
         match of {
             Of::Transceiver(t) => self.pc.has_sent(t).sent_result(),
-            // COMPAT: today's has_sent takes only a transceiver, so the sender's is looked up here
-            // (a foreign sender has none: InvalidAccess, as the new API specifies). With the new
-            // API this arm becomes `self.pc.has_sent(s).sent_result()`.
-            Of::Sender(s) => match self.transceivers().into_iter().find(|t| &t.sender() == s) {
-                Some(t) => self.pc.has_sent(&t).sent_result(),
-                None => Err(compat::not_this_connections()),
-            },
+            Of::Sender(s) => self.pc.has_sent(s).sent_result(),
         }
     }
 
