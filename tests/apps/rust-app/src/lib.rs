@@ -182,12 +182,12 @@ impl Call {
     pub async fn connected(&self, timeout_ms: u32) -> Result<(), JsValue> {
         let mut waited = 0;
         loop {
-            let states = (self.caller.connection_state(), self.callee.connection_state());
-            if states == (ConnectionState::Connected, ConnectionState::Connected) {
+            let (a, b) = (self.caller.connection_state()?, self.callee.connection_state()?);
+            if (a, b) == (ConnectionState::Connected, ConnectionState::Connected) {
                 return Ok(());
             }
-            if waited >= timeout_ms || matches!(states.0, ConnectionState::Failed) || matches!(states.1, ConnectionState::Failed) {
-                return Err(format!("not connected after {waited} ms: {} / {}", states.0, states.1).into());
+            if waited >= timeout_ms || a == ConnectionState::Failed || b == ConnectionState::Failed {
+                return Err(format!("not connected after {waited} ms: {a} / {b}").into());
             }
             TimeoutFuture::new(20).await;
             waited += 20;

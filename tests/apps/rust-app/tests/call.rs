@@ -34,7 +34,7 @@ async fn a_loopback_call_groups_the_remote_streams() {
     assert_eq!(kinds(&remote[1].stream), ["audio", "video"]);
 
     // The caller's books: one local stream of two tracks; the first two senders streamless.
-    let local = call.caller.local_streams();
+    let local = call.caller.local_streams().expect("local streams");
     assert_eq!(local.len(), 1);
     assert_eq!(local[0].id.as_str(), call.grouped.id());
     assert_eq!(local[0].tracks.len(), 2);
