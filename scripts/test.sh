@@ -26,6 +26,14 @@ for t in tests/*.rs; do
   part "chrome:$name" env -u GECKODRIVER wasm-pack test --headless --chrome -- --features js --test "$name"
   part "firefox:$name" env -u CHROMEDRIVER wasm-pack test --headless --firefox -- --features js --test "$name"
 done
+# A Rust app using rtc-peer as a plain dependency (default features: no JS face, its own
+# allocator), in its own Cargo root and target dir (target/rust-app): its loopback call in both
+# browsers, then its release build checked for none of the JS face, with sizes.
+app=tests/apps/rust-app
+app_env=(WASM_BINDGEN_TEST_WEBDRIVER_JSON="$PWD/webdriver.json")
+part "chrome:rust-app" env -u GECKODRIVER -C "$app" "${app_env[@]}" wasm-pack test --headless --chrome -- --test call
+part "firefox:rust-app" env -u CHROMEDRIVER -C "$app" "${app_env[@]}" wasm-pack test --headless --firefox -- --test call
+part "rust-app:no-js-face" bash "$app/check-no-js-face.sh"
 if [ -d tests/page ]; then
   part package bash scripts/build-pkg.sh
   for t in tests/page/*.test.mjs; do
