@@ -142,6 +142,7 @@ function checkSide(t, round, me, other, memory) {
 
   // 5. Every prediction made by this round's ops against what the browser's addTrack did.
   for (const p of me.predictions.slice(memory.predictions)) {
+    t.predictions = (t.predictions ?? 0) + 1;
     const detail = { op: p.op, why: p.why, kind: p.kind, predicted: p.predicted, actual: p.actual, candidates: p.candidates, transceiversBefore: p.transceiversBefore };
     check(JSON.stringify(p.predicted) === JSON.stringify(p.actual), 'predictAddTrack agrees with what addTrack then did', detail);
     if (!p.actual.throws) check(p.reportedReused === p.actual.reused >= 0, "addTrackDetailed's `reused` is what the browser did", detail);
@@ -195,7 +196,7 @@ for (const [a, b] of PAIRS) {
         `(settled quiet ${result.settle.quiet}, in a renegotiation loop ${result.settle.loop} [${result.settle.loopNegotiations} negotiationneeded while waiting], not settled ${result.settle.failed}${result.settle.resets ? ` → ${result.settle.resets} new connection pair(s)` : ''}), ` +
         `ops ${sum('ops')}, collisions ${sum('collisions')} (rollbacks ${sum('rollbacks')}, ignored offers ${sum('ignoredOffers')}), ` +
         `negotiations ${sum('answersApplied')} (offers sent ${sum('offersSent')}, negotiationneeded ${sum('negotiationNeeded')}), ` +
-        `checks passed ${t.passed} / failed ${t.failed}, ${((Date.now() - started) / 1000).toFixed(1)} s ` +
+        `predictions checked ${t.predictions ?? 0}, checks passed ${t.passed} / failed ${t.failed}, ${((Date.now() - started) / 1000).toFixed(1)} s ` +
         `(ops ${(result.settle.opsMs / 1000).toFixed(1)} s, settling ${(result.settle.settleMs / 1000).toFixed(1)} s)`;
       console.log(summary);
       for (const [kind, n] of Object.entries(t.byKind)) console.log(`  FAILED ×${n}: ${kind}`);
