@@ -162,10 +162,42 @@ async function eventPath(kind, n) {
 // ----- memory -----------------------------------------------------------------------------------
 
 async function fullGc() {
-  if (typeof gc !== 'function') return false;
+  if (typeof gc !== 'function') return pressureGc();
   for (let i = 0; i < 4; i++) {
     gc();
     await sleep(25); // let FinalizationRegistry callbacks (which free the Rust cores) run
+  }
+  return true;
+}
+
+/**
+ * No gc() (Firefox exposes none to pages): allocate garbage until an old object, reachable only
+ * through a WeakRef, has been collected — proof that a full (major) collection ran — twice, so
+ * what the first one freed (FinalizationRegistry callbacks, then the cores) is gone too.
+ * Returns false if no full collection came within the allocation bound.
+ */
+async function pressureGc() {
+  for (let pass = 0; pass < 2; pass++) {
+    let canary = { payload: new Array(256).fill(pass) };
+    const keep = [];
+    // Survive a few minor collections while strongly held, so the canary is tenured.
+    for (let i = 0; i < 20; i++) { keep.push(new Array(4096).fill(i)); }
+    await sleep(0);
+    const ref = new WeakRef(canary);
+    canary = null;
+    keep.length = 0;
+    await sleep(0); // a WeakRef target is kept until the end of the job that made it
+    // deref() keeps its target alive until the end of the job, so it is only called in a job of
+    // its own, never in one that allocates.
+    const alive = async () => { await sleep(0); const a = ref.deref() !== undefined; await sleep(0); return a; };
+    let n = 0;
+    while (await alive()) {
+      if (++n > 200) return false;
+      let junk = [];
+      for (let i = 0; i < 40000; i++) junk.push({ i, a: new Array(16) });
+      junk = null;
+    }
+    await sleep(25);
   }
   return true;
 }
@@ -241,7 +273,21 @@ async function memoryCycles(kind, cycles, gcEvery = 100) {
   const ms = performance.now() - t0 - gcMs;
   const beforeGc = snapshot();
   await fullGc();
+  if (typeof gc !== 'function') {
+    // Firefox frees a closed connection's native half in the cycle collector, which runs on its
+    // own timers after GCs: give it time (bounded) until no more connections go.
+    let last = Infinity;
+    for (let i = 0, still = 0; i < 20 && still < 3; i++) {
+      await sleep(500);
+      await pressureGc();
+      const n = await (async () => { await sleep(0); return refs.filter((r) => r.deref() !== undefined).length; })();
+      still = n >= last ? still + 1 : 0;
+      last = Math.min(last, n);
+      if (n === 0) break;
+    }
+  }
   const after = snapshot();
+  await sleep(0);
   const alive = refs.filter((r) => r.deref() !== undefined).length;
   // One more cycle, kept alive, for the runner to inspect the listeners left on a closed connection.
   memState.lastClosed = (await memCycle(C))[1];
@@ -271,7 +317,7 @@ window.bench = {
   addRemove, getTransceivers, signalingState, negotiation, eventPath,
   memoryStart, memoryCycles, memoryEnd, lastClosed: () => memState?.lastClosed ?? null,
   snapshot, fullGc,
-  info: () => ({ batches: BATCHES, userAgent: navigator.userAgent, crossOriginIsolated, gc: typeof gc === 'function', preciseMemory: !!performance.memory }),
+  info: () => ({ batches: BATCHES, userAgent: navigator.userAgent, crossOriginIsolated, gc: typeof gc === 'function' ? 'gc()' : 'allocation pressure', preciseMemory: !!performance.memory }),
 };
 window.benchProbes = benchProbes;
 window.benchReady = true;

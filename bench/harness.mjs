@@ -1,5 +1,6 @@
 // Shared by bench/run.mjs and tests/page/{size,memory}.test.mjs: a tiny static server over the
-// repository, headless Chromium via playwright-core, the package-size figures, and the memory run.
+// repository, the browsers (Chromium and Firefox, through tests/page/lib/browsers.mjs), the
+// package-size figures, and the memory run.
 import { createServer } from 'node:http';
 import { execFileSync } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
@@ -61,32 +62,19 @@ export const CHROMIUM_ARGS = [
   '--disable-background-timer-throttling', '--disable-renderer-backgrounding', '--disable-backgrounding-occluded-windows',
 ];
 
-async function playwright() {
-  return import('playwright-core');
+/**
+ * The bench's browsers through the page tests' launch layer (tests/page/lib/browsers.mjs):
+ * 'chromium' (playwright-core, the flags above) or 'firefox' (puppeteer-core over WebDriver BiDi).
+ * Resolves to the layer's Browser ({ name, version, newContext, newPage, close, raw }).
+ */
+export async function launchBrowser(name) {
+  const { launch } = await import('../tests/page/lib/browsers.mjs');
+  if (name === 'chromium') return launch('chromium', { args: CHROMIUM_ARGS.filter((a) => !/^--(no-sandbox|disable-gpu|disable-quic|no-first-run|disable-background-networking|disable-component-update|disable-sync|use-fake)/.test(a)) });
+  return launch(name);
 }
 
-export async function launchChromium() {
-  const { chromium } = await playwright();
-  return chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-}
-
-/** Tries playwright-core's Firefox driver on Debian's Firefox ESR once; `{ browser }` or `{ error }`. */
-export async function tryFirefox(executablePath = '/usr/bin/firefox-esr', timeout = 15000) {
-  try {
-    const { firefox } = await playwright();
-    const browser = await firefox.launch({
-      executablePath, headless: true, timeout,
-      firefoxUserPrefs: { 'media.navigator.streams.fake': true, 'media.navigator.permission.disabled': true },
-    });
-    return { browser };
-  } catch (e) {
-    const msg = String(e?.message ?? e);
-    const exit = msg.match(/process did exit: exitCode=(\d+)/);
-    if (exit && msg.includes('-juggler-pipe')) {
-      return { error: `firefox-esr exited (code ${exit[1]}) at launch: stock Firefox has no Juggler protocol (-juggler-pipe), which playwright-core needs (it drives only Playwright's patched Firefox)` };
-    }
-    return { error: msg.split('\n').map((l) => l.trim()).filter(Boolean).slice(0, 2).join(' ').slice(0, 220) };
-  }
+export function launchChromium() {
+  return launchBrowser('chromium');
 }
 
 /** Opens the bench page in a fresh context and waits for its ready signal. */
@@ -94,8 +82,8 @@ export async function openBenchPage(browser, baseUrl, path = '/bench/index.html'
   const context = await browser.newContext();
   const page = await context.newPage();
   const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.onPageError((e) => errors.push(String(e)));
+  page.onConsole((type, text) => { if (type === 'error') errors.push(text); });
   await page.goto(baseUrl + path);
   await page.waitForFunction(() => window.benchReady === true || window.benchError, null, { timeout: 30000 });
   const err = await page.evaluate(() => window.benchError ?? null);
@@ -130,6 +118,7 @@ export function packageSizes(root = ROOT) {
  * `window.benchProbes()` — everything a connection could hang a listener on that outlives it.
  */
 async function listenerCounts(page, cdp) {
+  if (!cdp) return null;
   const names = await page.evaluate(() => Object.keys(window.benchProbes()));
   const out = {};
   for (const name of names) {
@@ -148,13 +137,14 @@ async function listenerCounts(page, cdp) {
 export async function memoryRun(browser, baseUrl, { kind = 'wrapped', cycles = 1000, warmup = 100, gcEvery = 100 } = {}) {
   const { context, page, errors } = await openBenchPage(browser, baseUrl);
   try {
-    const cdp = await context.newCDPSession(page);
+    // Listener counts need the DevTools protocol: Chromium only (null in Firefox).
+    const cdp = browser.name === 'chromium' ? await context.raw.newCDPSession(page.raw) : null;
     await page.evaluate(({ kind, warmup }) => window.bench.memoryStart(kind, warmup), { kind, warmup });
     const listenersBefore = await listenerCounts(page, cdp);
     const result = await page.evaluate(({ kind, cycles, gcEvery }) => window.bench.memoryCycles(kind, cycles, gcEvery), { kind, cycles, gcEvery });
     const listenersAfter = await listenerCounts(page, cdp);
     // Listeners still attached to the closed connections themselves (sampled: the last one).
-    const { result: last } = await cdp.send('Runtime.evaluate', { expression: 'window.bench.lastClosed()' });
+    const last = cdp ? (await cdp.send('Runtime.evaluate', { expression: 'window.bench.lastClosed()' })).result : {};
     let onClosed = null;
     if (last.objectId) {
       const { listeners } = await cdp.send('DOMDebugger.getEventListeners', { objectId: last.objectId, depth: 0 });

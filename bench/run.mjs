@@ -16,7 +16,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
 import {
-  ROOT, startServer, launchChromium, tryFirefox, openBenchPage, packageSizes, memoryRun, gitCommit, SIZE_BUDGET_BYTES,
+  ROOT, startServer, launchBrowser, openBenchPage, packageSizes, memoryRun, gitCommit, SIZE_BUDGET_BYTES,
 } from './harness.mjs';
 
 // ----- options ----------------------------------------------------------------------------------
@@ -239,6 +239,20 @@ function textTable() {
   return [line(HEAD), w.map((n) => '-'.repeat(n)).join('  '), ...body.map(line)].join('\n');
 }
 
+/** The in-page rows once per browser: Chromium's and Firefox's columns side by side. */
+function sideBySide() {
+  const ff = new Map(rows.filter((r) => r.row.endsWith(' [firefox]')).map((r) => [r.row.slice(0, -' [firefox]'.length), r]));
+  const ratio = (r) => (r?.ratio == null ? '—' : r.ratio.toFixed(2) + '×');
+  const head = ['row', 'Chromium native', 'wrapped', 'ratio', 'Firefox native', 'wrapped', 'ratio', 'unit'];
+  const body = rows.filter((r) => ff.has(r.row)).map((r) => {
+    const f = ff.get(r.row);
+    return [r.row, fmt(r.native), fmt(r.wrapped), ratio(r), fmt(f.native), fmt(f.wrapped), ratio(f), r.unit];
+  });
+  const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (c) => c.map((x, i) => (i > 0 && i < 7 ? x.padStart(w[i]) : x.padEnd(w[i]))).join('  ').trimEnd();
+  return [line(head), w.map((n) => '-'.repeat(n)).join('  '), ...body.map(line)].join('\n');
+}
+
 function markdownTable() {
   const esc = (s) => s.replace(/\|/g, '\\|');
   return [
@@ -252,14 +266,14 @@ function markdownTable() {
 
 const started = Date.now();
 const server = await startServer();
-const browser = await launchChromium();
+const browser = await launchBrowser('chromium');
 const result = {
   date: new Date().toISOString(),
   command,
   commit: gitCommit(),
   node: process.version,
   machine: { cpus: cpus().length, loadavgAtStart: loadavg().map((x) => +x.toFixed(2)) },
-  browsers: { chromium: { version: browser.version(), executable: process.env.CHROMIUM ?? '/usr/bin/chromium' } },
+  browsers: { chromium: { version: browser.version, executable: process.env.CHROMIUM ?? '/usr/bin/chromium' } },
   options: { runs: RUNS, quick, memoryCycles: CYCLES, memoryWarmup: WARMUP, n: N, only: ONLY },
 };
 let exitCode = 0;
@@ -269,17 +283,17 @@ try {
   BATCHES = result.browsers.chromium.page.batches;
   result.options.callRowBatchesPerRun = BATCHES;
   await context.close();
-  log(`Chromium ${browser.version()} (runs=${RUNS})`);
+  log(`Chromium ${browser.version} (runs=${RUNS})`);
   const errors = await pageRows(browser, server.url, null);
   if (errors.length) result.pageErrors = errors;
   if (wants('startup')) await startupRows(browser, server.url, null).catch((e) => failed('start-up', e));
 
   if (!flag('--no-firefox') && (!ONLY || wants('calls') || wants('negotiation') || wants('event') || wants('startup'))) {
-    const ff = await tryFirefox();
+    const ff = await launchBrowser('firefox').then((b) => ({ browser: b }), (e) => ({ error: String(e?.message ?? e).split('\n')[0] }));
     if (ff.browser) {
-      result.browsers.firefox = { version: ff.browser.version(), executable: '/usr/bin/firefox-esr' };
+      result.browsers.firefox = { version: ff.browser.version, executable: '/usr/bin/firefox-esr' };
       try {
-        log(`Firefox ${ff.browser.version()}`);
+        log(`${ff.browser.version}`);
         await pageRows(ff.browser, server.url, 'firefox');
         if (wants('startup')) await startupRows(ff.browser, server.url, 'firefox');
       } finally {
@@ -307,10 +321,15 @@ const load = `load ${result.machine.loadavgAtStart[0]}→${result.machine.loadav
 if (failures.length) { result.failures = failures; exitCode = 1; }
 result.rows = rows; // each with its per-run figures in `runs` where it has several
 
-const title = `rtc-peer bench — Chromium ${browser.version()}, ${result.date.slice(0, 10)}${result.commit ? `, ${result.commit}` : ''}; ` +
+const title = `rtc-peer bench — Chromium ${browser.version}, ${result.date.slice(0, 10)}${result.commit ? `, ${result.commit}` : ''}; ` +
   `median of ${RUNS} runs (memory: ${CYCLES} cycles after ${WARMUP} warm-up)`;
 console.log(title);
 console.log(textTable());
+if (rows.some((r) => r.row.endsWith(' [firefox]'))) {
+  console.log('');
+  console.log('side by side (native / wrapped / ratio per browser):');
+  console.log(sideBySide());
+}
 console.log(`(${result.seconds} s; ${load})`);
 
 const dir = join(ROOT, 'bench', 'results');
@@ -335,7 +354,7 @@ if (!complete) {
     `(iceTransportPolicy "relay", no servers: no ICE gathering, which would make Chromium keep some closed native connections), ` +
     `forced GC every 100 and at the end; listeners read through the DevTools protocol.`,
     '',
-    `Produced by \`${command}\` on ${result.date.slice(0, 10)} (Chromium ${browser.version()}, headless, ${load}` +
+    `Produced by \`${command}\` on ${result.date.slice(0, 10)} (Chromium ${browser.version}, headless, ${load}` +
     `${result.commit ? `, commit ${result.commit}` : ''}). Full figures: \`bench/latest.json\`.`,
     '',
     markdownTable(),
