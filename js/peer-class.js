@@ -28,8 +28,9 @@ export function definePeerConnection(Core) {
     addTrack(track, ...streams) { return this.#core.addTrack(this, arguments); }
     close() { return this.#core.close(this, arguments); }
     addTransceiver(trackOrKind) { return this.#core.addTransceiver(this, arguments); }
-    setLocalDescription() { return this.#core.setLocalDescription(this, arguments); }
-    setRemoteDescription(description) { return this.#core.setRemoteDescription(this, arguments); }
+    // Promise-returning, as natively: even a wrong `this` is a rejection, not a throw.
+    setLocalDescription() { try { return this.#core.setLocalDescription(this, arguments); } catch (e) { return Promise.reject(e); } }
+    setRemoteDescription(description) { try { return this.#core.setRemoteDescription(this, arguments); } catch (e) { return Promise.reject(e); } }
 
     /** addTrack, reporting `{ sender, transceiver, reused, directionBefore, directionAfter }`. */
     addTrackDetailed(track, ...streams) { return this.#core.addTrackDetailed(this, arguments); }

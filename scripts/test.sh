@@ -19,6 +19,8 @@ part() {
 }
 
 part host cargo test --quiet
+# A Rust app builds the crate with default features: no warning may reach it.
+part "wasm:default-features" env RUSTFLAGS="-D warnings" CARGO_TARGET_DIR=target/check cargo check --quiet --target wasm32-unknown-unknown
 # One wasm-pack run per test binary: cargo stops at the first failing binary otherwise, and
 # wasm-pack forwards extra arguments (like --no-fail-fast) to `cargo build` too, which rejects them.
 for t in tests/*.rs; do

@@ -99,6 +99,8 @@ struct State {
     books: RemoteBooks<MediaStream>,
     ledger: Ledger<u32>,
     rules: Rules,
+    /// Each sender's transceiver (keys), so history is found when the browser no longer lists it.
+    senders: Vec<(u32, u32)>,
     /// The browser's newest stream object per id, as `track` events show them.
     natives: Vec<(StreamId, MediaStream)>,
     /// Description calls of the faces under way (each settles itself when it resolves).
@@ -133,6 +135,7 @@ impl Core {
                 books: RemoteBooks::new(policy),
                 ledger: Ledger::new(),
                 rules: crate::engine::Engine::from_user_agent(&ua).rules(),
+                senders: Vec::new(),
                 natives: Vec::new(),
                 describing: 0,
                 sdp: (String::new(), Vec::new()),
@@ -157,9 +160,17 @@ impl Core {
     fn observe(&self, pc: &JsValue) -> Result<Connection, Error> {
         let conn = view::read_connection(pc)?;
         self.write(|st| {
-            st.ledger.retain(|k| conn.rows.iter().any(|r| r.transceiver == k));
+            // Transceivers gone from the list (rolled back away) have no history to keep; a closed
+            // connection's list may be empty (Firefox), and its history stays true.
+            if conn.signaling != crate::SignalingState::Closed {
+                st.ledger.retain(|k| conn.rows.iter().any(|r| r.transceiver == k));
+                st.senders.retain(|(_, t)| conn.rows.iter().any(|r| r.transceiver == *t));
+            }
             for r in &conn.rows {
                 st.ledger.observe(r.transceiver, r.receiver.current_direction);
+                if !st.senders.iter().any(|(s, _)| *s == r.sender) {
+                    st.senders.push((r.sender, r.transceiver));
+                }
             }
         })?;
         Ok(conn)
@@ -187,7 +198,12 @@ impl Core {
     /// `addTrack(track, ...streams)` with the caller's argument list.
     pub(crate) fn add_track(&self, pc: &JsValue, args: &Array) -> Result<RtcRtpSender, Error> {
         let sender = self.call(Native::AddTrack, pc, args)?;
-        self.record_streams(&sender, args, 1)?;
+        // A reused sender keeps its stream ids where the engine does (Rules::reuse_keeps_stream_ids).
+        let key = SenderKey(view::key(&sender));
+        let keeps = args.length() <= 1 && self.read(|st| st.rules.reuse_keeps_stream_ids && st.registry.contains(key))?;
+        if !keeps {
+            self.record_streams(&sender, args, 1)?;
+        }
         Ok(sender.unchecked_into())
     }
 
@@ -299,12 +315,18 @@ impl Core {
     /// `sendrecv` or `sendonly`; an `InvalidAccess` error if it is not one of this connection's.
     pub(crate) fn has_sent(&self, pc: &JsValue, sender_or_transceiver: &JsValue) -> Result<bool, Error> {
         let conn = self.observe(pc)?;
-        let row = conn
-            .row_of(sender_or_transceiver)
-            .and_then(|i| conn.rows.get(i))
-            .ok_or_else(|| Error::library(ErrorKind::InvalidAccess, "rtc-peer: the sender or transceiver does not belong to this connection"))?;
-        let sending_now = row.receiver.current_direction.is_some_and(Direction::sends);
-        Ok(sending_now || self.read(|st| st.ledger.has_sent(row.transceiver))?)
+        let foreign = || Error::library(ErrorKind::InvalidAccess, "rtc-peer: the sender or transceiver does not belong to this connection");
+        if let Some(row) = conn.row_of(sender_or_transceiver).and_then(|i| conn.rows.get(i)) {
+            let sending_now = row.receiver.current_direction.is_some_and(Direction::sends);
+            return Ok(sending_now || self.read(|st| st.ledger.has_sent(row.transceiver))?);
+        }
+        // Not listed (a closed connection in Firefox lists none): the history still answers.
+        let k = view::known_key(sender_or_transceiver).ok_or_else(foreign)?;
+        self.read(|st| {
+            let t = st.senders.iter().find(|(s, t)| *s == k || *t == k).map(|(_, t)| *t)?;
+            Some(st.ledger.has_sent(t))
+        })?
+        .ok_or_else(foreign)
     }
 
     // ----- remote side ------------------------------------------------------------------------

@@ -434,7 +434,7 @@ pub struct LocalRegistry {
 }
 
 impl LocalRegistry {
-    #[cfg(test)]
+    #[cfg(all(test, not(target_arch = "wasm32")))]
     /// An empty registry.
     pub fn new() -> Self {
         Self::default()
@@ -489,13 +489,12 @@ impl LocalRegistry {
             .map_or(&[], |e| e.stream_ids.as_slice())
     }
 
-    #[cfg(test)]
     /// Whether `sender` is known (even if streamless).
-    pub fn contains(&self, sender: SenderKey) -> bool {
+    pub(crate) fn contains(&self, sender: SenderKey) -> bool {
         self.senders.iter().any(|e| e.sender == sender)
     }
 
-    #[cfg(test)]
+    #[cfg(all(test, not(target_arch = "wasm32")))]
     /// Forgets `sender` (removed with `removeTrack` or its transceiver stopped). Stream ids left
     /// with no sender disappear. Unknown senders are ignored.
     pub fn forget(&mut self, sender: SenderKey) {
@@ -512,7 +511,7 @@ impl LocalRegistry {
         self.streams.clone()
     }
 
-    #[cfg(test)]
+    #[cfg(all(test, not(target_arch = "wasm32")))]
     /// The known senders (streamless ones included), in order of first registration.
     pub fn senders(&self) -> impl Iterator<Item = SenderKey> + '_ {
         self.senders.iter().map(|e| e.sender)

@@ -43,8 +43,10 @@ const DIR = ['sendrecv', 'sendonly', 'recvonly', 'inactive', 'stopped'], KIND = 
 const SIG = ['stable', 'have-local-offer', 'have-remote-offer', 'have-local-pranswer', 'have-remote-pranswer', 'closed'];
 const COLS = 8;
 export function readConnection(pc) {
-  // A closed connection has no transceivers the books can use (Firefox throws from getTransceivers).
-  const sig = SIG.indexOf(pc.signalingState), ts = sig === 5 ? [] : pc.getTransceivers(), n = ts.length, rows = new Int32Array(n * COLS), mids = new Array(n);
+  // Firefox throws from getTransceivers() once closed: a closed connection then has none.
+  const sig = SIG.indexOf(pc.signalingState);
+  let ts; try { ts = pc.getTransceivers(); } catch (e) { if (sig !== 5) throw e; ts = []; }
+  const n = ts.length, rows = new Int32Array(n * COLS), mids = new Array(n);
   const senders = new Array(n), tracks = new Array(n);
   for (let i = 0; i < n; i++) {
     const t = ts[i], s = t.sender, r = t.receiver.track, st = s.track, cd = t.currentDirection, o = i * COLS;
@@ -136,6 +138,7 @@ extern "C" {
 
 /// The browser types the glue checks for, in the order of `TYPES` in the JS above.
 #[derive(Debug, Clone, Copy)]
+#[cfg_attr(not(feature = "js"), allow(dead_code))] // the JS face checks its arguments' types
 pub(crate) enum Web {
     MediaStream = 0,
     Track = 1,
@@ -350,6 +353,7 @@ pub(crate) fn username_fragment(candidate: &JsValue) -> Option<String> {
 }
 
 /// `element.srcObject = stream` (kept if it is already the one) with `autoplay`; `None` detaches.
+#[cfg(feature = "js")]
 pub(crate) fn attach(element: &JsValue, stream: Option<&MediaStream>) {
     attach_js(element, stream.map_or(&JsValue::NULL, |s| s.as_ref()));
 }

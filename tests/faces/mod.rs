@@ -85,7 +85,8 @@ impl Failure {
             kind: e.kind(),
             name: e.name().to_owned(),
             message: e.message().to_owned(),
-            dom_exception: e.as_js().maybe_js().is_some_and(|v| v.is_instance_of::<web_sys::DomException>()),
+            // A crate-made error is thrown to JS as a DOMException of its kind (TypeError aside).
+            dom_exception: e.as_js().maybe_js().map_or(e.kind() != ErrorKind::Type, |v| v.is_instance_of::<web_sys::DomException>()),
         }
     }
 
