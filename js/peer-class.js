@@ -28,9 +28,20 @@ export function definePeerConnection(Core) {
     addTrack(track, ...streams) { return this.#core.addTrack(this, arguments); }
     close() { return this.#core.close(this, arguments); }
     addTransceiver(trackOrKind) { return this.#core.addTransceiver(this, arguments); }
-    // Promise-returning, as natively: even a wrong `this` is a rejection, not a throw.
-    setLocalDescription() { try { return this.#core.setLocalDescription(this, arguments); } catch (e) { return Promise.reject(e); } }
-    setRemoteDescription(description) { try { return this.#core.setRemoteDescription(this, arguments); } catch (e) { return Promise.reject(e); } }
+    setLocalDescription() { return PeerConnection.#describe(this, 'setLocalDescription', arguments); }
+    setRemoteDescription(description) { return PeerConnection.#describe(this, 'setRemoteDescription', arguments); }
+
+    // The core's description call, then its settlement once the native promise has settled, so
+    // the remote books are right before the returned promise resolves. Promise-returning as
+    // natively: a wrong `this` is a rejection, not a throw.
+    static #describe(pc, member, args) {
+      try {
+        const core = pc.#core, end = () => core.described(pc);
+        return core[member](pc, args).then((v) => { end(); return v; }, (e) => { end(); throw e; });
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
 
     /** addTrack, reporting `{ sender, transceiver, reused, directionBefore, directionAfter }`. */
     addTrackDetailed(track, ...streams) { return this.#core.addTrackDetailed(this, arguments); }

@@ -32,7 +32,6 @@ use crate::view::{self, Connection, Fire};
 use js_sys::Array;
 use std::cell::RefCell;
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 use web_sys::{MediaStream, MediaStreamTrack, RtcRtpSender, RtcRtpTransceiver};
 
 /// What [`add_track_detailed`](crate::PeerConnection::add_track_detailed) did.
@@ -347,17 +346,20 @@ impl Core {
     }
 
     /// `setLocalDescription` / `setRemoteDescription` with the caller's argument list: the native
-    /// call, then the remote books settled before the returned future resolves.
-    pub(crate) async fn describe(&self, pc: &JsValue, member: Native, args: &Array) -> Result<JsValue, Error> {
+    /// call, whose promise the face awaits and then reports with [`described`](Self::described),
+    /// so the remote books are settled before the face's own promise resolves.
+    pub(crate) fn describe(&self, pc: &JsValue, member: Native, args: &Array) -> Result<JsValue, Error> {
         self.write(|st| st.describing += 1)?;
-        let result = match self.call(member, pc, args) {
-            Ok(p) => JsFuture::from(js_sys::Promise::resolve(&p)).await.map_err(Error::from_js),
-            Err(e) => Err(e),
-        };
-        self.write(|st| st.describing -= 1)?;
-        // Settled whether it failed or not: a failed description can still have rolled back.
-        self.settle(pc, Phase::Final, Vec::new())?;
-        result
+        self.call(member, pc, args).inspect_err(|_| {
+            let _ = self.write(|st| st.describing -= 1);
+        })
+    }
+
+    /// The promise of [`describe`](Self::describe) has settled (fulfilled or rejected: a failed
+    /// description can still have rolled back): the remote books are settled.
+    pub(crate) fn described(&self, pc: &JsValue) -> Result<(), Error> {
+        self.write(|st| st.describing = st.describing.saturating_sub(1))?;
+        self.settle(pc, Phase::Final, Vec::new())
     }
 
     /// The native `track` event.

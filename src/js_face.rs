@@ -183,14 +183,20 @@ impl JsCore {
         js(self.core.close(pc, args))
     }
 
+    // The native promise; `described` once it has settled.
     #[wasm_bindgen(skip_jsdoc, js_name = setLocalDescription)]
-    pub fn set_local_description(&self, pc: JsValue, args: Array) -> js_sys::Promise {
-        self.describe(pc, Native::SetLocalDescription, args)
+    pub fn set_local_description(&self, pc: &JsValue, args: &Array) -> Result<JsValue, JsValue> {
+        js(self.core.describe(pc, Native::SetLocalDescription, args))
     }
 
     #[wasm_bindgen(skip_jsdoc, js_name = setRemoteDescription)]
-    pub fn set_remote_description(&self, pc: JsValue, args: Array) -> js_sys::Promise {
-        self.describe(pc, Native::SetRemoteDescription, args)
+    pub fn set_remote_description(&self, pc: &JsValue, args: &Array) -> Result<JsValue, JsValue> {
+        js(self.core.describe(pc, Native::SetRemoteDescription, args))
+    }
+
+    #[wasm_bindgen(skip_jsdoc)]
+    pub fn described(&self, pc: &JsValue) -> Result<(), JsValue> {
+        js(self.core.described(self::pc(pc)?))
     }
 
     // Listener body for the native `track` event.
@@ -208,13 +214,6 @@ impl JsCore {
     #[wasm_bindgen(skip_jsdoc)]
     pub fn settle(&self, pc: &JsValue) -> Result<(), JsValue> {
         js(self.core.settle_now(self::pc(pc)?))
-    }
-}
-
-impl JsCore {
-    fn describe(&self, pc: JsValue, member: Native, args: Array) -> js_sys::Promise {
-        let core = self.core.clone();
-        wasm_bindgen_futures::future_to_promise(async move { core.describe(&pc, member, &args).await.map_err(Error::into_js) })
     }
 }
 

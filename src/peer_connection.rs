@@ -321,13 +321,20 @@ impl PeerConnection {
             None => Array::new(),
             Some(d) => args(&[&js(d)?]),
         };
-        self.core.describe(&self.raw, Native::SetLocalDescription, &list).await.map(drop)
+        self.describe(Native::SetLocalDescription, &list).await
     }
 
     /// [`setRemoteDescription(description)`](https://developer.mozilla.org/docs/Web/API/RTCPeerConnection/setRemoteDescription).
     /// The remote streams are settled (new ones announced complete) before it resolves.
     pub async fn set_remote_description(&self, description: &SessionDescription) -> Result<()> {
-        self.core.describe(&self.raw, Native::SetRemoteDescription, &args(&[&js(description)?])).await.map(drop)
+        self.describe(Native::SetRemoteDescription, &args(&[&js(description)?])).await
+    }
+
+    async fn describe(&self, member: Native, list: &Array) -> Result<()> {
+        let p = self.core.describe(&self.raw, member, list)?;
+        let result = JsFuture::from(js_sys::Promise::resolve(&p)).await.map_err(Error::from_js);
+        self.core.described(&self.raw)?;
+        result.map(drop)
     }
 
     /// [`addIceCandidate(candidate)`](https://developer.mozilla.org/docs/Web/API/RTCPeerConnection/addIceCandidate);

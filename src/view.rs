@@ -64,6 +64,7 @@ export function trackEvent(e) {
   return [e.track, streams, streams.map((s) => s.id).join('\n')];
 }
 export function streamTracks(s) { const t = s.getTracks(); return [t, Int32Array.from(t, (x) => key(x, 1))]; }
+export function copyInto(src, dst) { dst.set(src.subarray(0, dst.length)); }
 export function trackKind(t) { return KIND.indexOf(t.kind); }
 export function streamId(s) { return s.id; }
 export function senderTrack(s) { return s.track; }
@@ -110,6 +111,8 @@ extern "C" {
     fn track_event_js(event: &JsValue) -> Array;
     #[wasm_bindgen(js_name = streamTracks)]
     fn stream_tracks_js(stream: &JsValue) -> Array;
+    #[wasm_bindgen(js_name = copyInto)]
+    fn copy_into(src: &Int32Array, dst: &mut [i32]);
     #[wasm_bindgen(js_name = trackKind)]
     fn track_kind_js(track: &JsValue) -> i32;
     #[wasm_bindgen(js_name = streamId)]
@@ -243,13 +246,36 @@ impl Connection {
 
 const COLS: usize = 8;
 
+/// The numbers of an `Int32Array`, copied by JS into wasm memory (js-sys' `to_vec` asserts the
+/// lengths match, and that assertion would keep the panic formatter in the wasm: size budget).
+fn ints(array: &Int32Array) -> Vec<i32> {
+    let mut v = vec![0; array.length() as usize];
+    copy_into(array, &mut v);
+    v
+}
+
+/// The lines of a string joined with `\n` by the JS above (cut by hand: `str::split` carries a
+/// panic path, see `ints`).
+fn lines(s: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = s;
+    loop {
+        let end = rest.bytes().position(|b| b == b'\n');
+        out.push(end.and_then(|e| rest.get(..e)).unwrap_or(rest));
+        match end.and_then(|e| rest.get(e + 1..)) {
+            Some(r) => rest = r,
+            None => return out,
+        }
+    }
+}
+
 /// Reads every transceiver of `pc` (`getTransceivers()` order), its signaling state and the
 /// remote description's SDP.
 pub(crate) fn read_connection(pc: &JsValue) -> Result<Connection, Error> {
     let parts = read_connection_js(pc);
-    let nums = parts.get(3).unchecked_into::<Int32Array>().to_vec();
+    let nums = ints(parts.get(3).unchecked_ref());
     let mids = parts.get(4).as_string().unwrap_or_default();
-    let mut mids = mids.split('\n');
+    let mut mids = lines(&mids).into_iter();
     let mut rows = Vec::with_capacity(nums.len() / COLS);
     for r in nums.chunks_exact(COLS) {
         let &[transceiver, sender, sender_track, receiver, kind, direction, current, ended] = r else { continue };
@@ -285,7 +311,7 @@ pub(crate) fn track_event(event: &JsValue) -> (MediaStreamTrack, Vec<(StreamId, 
     let list = if streams.length() == 0 {
         Vec::new()
     } else {
-        ids.split('\n').zip(streams.iter()).map(|(id, s)| (StreamId::from(id), s.unchecked_into())).collect()
+        lines(&ids).into_iter().zip(streams.iter()).map(|(id, s)| (StreamId::from(id), s.unchecked_into())).collect()
     };
     (parts.get(0).unchecked_into(), list)
 }
@@ -294,7 +320,7 @@ pub(crate) fn track_event(event: &JsValue) -> (MediaStreamTrack, Vec<(StreamId, 
 pub(crate) fn stream_tracks(stream: &MediaStream) -> (Vec<MediaStreamTrack>, Vec<TrackKey>) {
     let parts = stream_tracks_js(stream);
     let tracks = parts.get(0).unchecked_into::<Array>().iter().map(JsCast::unchecked_into).collect();
-    let keys = parts.get(1).unchecked_into::<Int32Array>().to_vec().into_iter().map(|k| TrackKey(k as u32)).collect();
+    let keys = ints(parts.get(1).unchecked_ref()).into_iter().map(|k| TrackKey(k as u32)).collect();
     (tracks, keys)
 }
 
