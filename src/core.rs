@@ -197,10 +197,10 @@ impl Core {
     /// `addTrack(track, ...streams)` with the caller's argument list.
     pub(crate) fn add_track(&self, pc: &JsValue, args: &Array) -> Result<RtcRtpSender, Error> {
         let sender = self.call(Native::AddTrack, pc, args)?;
-        // A reused sender keeps its stream ids where the engine does (Rules::reuse_keeps_stream_ids).
-        let key = SenderKey(view::key(&sender));
-        let keeps = args.length() <= 1 && self.read(|st| st.rules.reuse_keeps_stream_ids && st.registry.contains(key))?;
-        if !keeps {
+        // A reused sender is one the books have seen (every settlement reads every sender); it
+        // keeps its stream ids where the engine does (Rules::reuse_keeps_stream_ids).
+        let reused = view::known_key(&sender).is_some();
+        if !(reused && self.read(|st| st.rules.reuse_keeps_stream_ids)?) {
             self.record_streams(&sender, args, 1)?;
         }
         Ok(sender.unchecked_into())

