@@ -15,7 +15,11 @@ wasm-pack --quiet build $profile --target web --out-dir pkg/web --out-name rtc_p
 
 # wasm-pack's own package.json / README / .gitignore (which says `*`, hiding files from npm pack) go.
 rm -f pkg/.gitignore pkg/package.json pkg/README.md pkg/web/.gitignore pkg/web/package.json pkg/web/README.md
-cp js/rtc-peer.js js/peer-class.js js/rtc-peer.d.ts pkg/
-cp js/rtc-peer.js js/peer-class.js js/rtc-peer.d.ts pkg/web/
+cp js/rtc-peer.js js/rtc-peer.d.ts pkg/
+cp js/rtc-peer.js js/rtc-peer.d.ts pkg/web/
+# The class ships without its comment lines (the .d.ts is its documentation): smaller download.
+node -e 'const fs = require("fs"); const src = fs.readFileSync("js/peer-class.js", "utf8");
+  const out = src.split("\n").filter((l) => !/^\s*\/\//.test(l) && !/^\s*\/\*\*.*\*\/\s*$/.test(l)).join("\n");
+  for (const d of ["pkg", "pkg/web"]) fs.writeFileSync(d + "/peer-class.js", out);' 
 cp js/web-index.js pkg/web/index.js
 cp js/web-index.d.ts pkg/web/index.d.ts

@@ -106,6 +106,8 @@ struct State {
     describing: u32,
     /// The last remote SDP parsed, and its sections.
     sdp: (String, Vec<MediaSection>),
+    /// The last local SDP parsed, and its sections.
+    local_sdp: (String, Vec<MediaSection>),
 }
 
 /// An event to dispatch once the borrow is released.
@@ -138,6 +140,7 @@ impl Core {
                 natives: Vec::new(),
                 describing: 0,
                 sdp: (String::new(), Vec::new()),
+                local_sdp: (String::new(), Vec::new()),
             }),
         }
     }
@@ -197,12 +200,7 @@ impl Core {
     /// `addTrack(track, ...streams)` with the caller's argument list.
     pub(crate) fn add_track(&self, pc: &JsValue, args: &Array) -> Result<RtcRtpSender, Error> {
         let sender = self.call(Native::AddTrack, pc, args)?;
-        // A reused sender is one the books have seen (every settlement reads every sender); it
-        // keeps its stream ids where the engine does (Rules::reuse_keeps_stream_ids).
-        let reused = view::known_key(&sender).is_some();
-        if !(reused && self.read(|st| st.rules.reuse_keeps_stream_ids)?) {
-            self.record_streams(&sender, args, 1)?;
-        }
+        self.record_streams(&sender, args, 1)?;
         Ok(sender.unchecked_into())
     }
 
@@ -395,6 +393,7 @@ impl Core {
             let steps = st.books.settle(&received, phase, &mut glue);
             let tracks = glue.tracks;
             if phase == Phase::Final {
+                local_ids_from_sdp(st, &conn);
                 let books = &st.books;
                 st.natives.retain(|(_, s)| books.groups().iter().any(|g| &g.stream == s));
             }
@@ -421,6 +420,27 @@ impl Core {
             st.sdp = (String::new(), Vec::new());
         })?;
         Ok(result)
+    }
+}
+
+/// After a new local description: each sender's stream ids are what it sends (its
+/// `a=msid`, `-` for none), whatever the calls said. Engines depart from the spec here (Chromium
+/// keeps a reused sender's old ids in some cases, ignores the given ones in others), and the SDP
+/// is what the far side groups by.
+/// Only when the local description is new: calls made since it was set are not undone.
+fn local_ids_from_sdp(st: &mut State, conn: &Connection) {
+    if st.local_sdp.0 == conn.local_sdp {
+        return;
+    }
+    st.local_sdp = (conn.local_sdp.clone(), sdp::media_sections(&conn.local_sdp));
+    for r in &conn.rows {
+        let Some(section) = r.receiver.mid.as_deref().and_then(|mid| sdp::section_for_mid(&st.local_sdp.1, mid)) else { continue };
+        if section.has_msid && section.sends() {
+            let key = SenderKey(r.sender);
+            if st.registry.stream_ids_of(key) != section.stream_ids.as_slice() {
+                st.registry.set_streams(key, &section.stream_ids);
+            }
+        }
     }
 }
 

@@ -38,9 +38,9 @@ impl Engine {
         match self {
             // libwebrtc's FindFirstTransceiverForAddedTrack skips only *stopped* transceivers, and
             // Blink then refuses a stopping one: "The existing transceiver is stopping."
-            Engine::Chromium => Rules { stopping_blocks_reuse: false, stopping_throws: Some(ThrowName::InvalidAccessError), reuse_keeps_stream_ids: true },
+            Engine::Chromium => Rules { stopping_blocks_reuse: false, stopping_throws: Some(ThrowName::InvalidAccessError) },
             // Gecko reuses a stopping transceiver; its direction stays "stopped".
-            Engine::Gecko => Rules { stopping_blocks_reuse: false, stopping_throws: None, reuse_keeps_stream_ids: false },
+            Engine::Gecko => Rules { stopping_blocks_reuse: false, stopping_throws: None },
             Engine::WebKit | Engine::Other => Rules::SPEC,
         }
     }

@@ -6,7 +6,7 @@ use crate::types::{Direction, StreamId};
 
 /// One `m=` section of a session description, as far as stream grouping needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MediaSection {
+pub(crate) struct MediaSection {
     /// `a=mid`, if present.
     pub mid: Option<String>,
     /// The direction attribute, from the describing side's point of view (`sendrecv` when absent).
@@ -18,6 +18,8 @@ pub struct MediaSection {
     pub stream_ids: Vec<StreamId>,
     /// Whether the section has `a=bundle-only`.
     pub bundle_only: bool,
+    /// Whether the section has any `a=msid` line (`-`, "no stream", included).
+    pub has_msid: bool,
 }
 
 impl MediaSection {
@@ -28,7 +30,7 @@ impl MediaSection {
 }
 
 /// Reads the media sections of an SDP blob. Unknown or malformed lines are skipped, never fatal.
-pub fn media_sections(sdp: &str) -> Vec<MediaSection> {
+pub(crate) fn media_sections(sdp: &str) -> Vec<MediaSection> {
     // SDP is ASCII (RFC 8866): the ASCII-only string functions keep Unicode tables out of the wasm.
     // Lines are cut by hand (`lines()` and `char` patterns carry panic paths whose messages would
     // keep integer formatting in the wasm; see the size budget). Same lines as `str::lines`.
@@ -50,6 +52,7 @@ pub fn media_sections(sdp: &str) -> Vec<MediaSection> {
                 rejected: port == "0",
                 stream_ids: Vec::new(),
                 bundle_only: false,
+                has_msid: false,
             });
             continue;
         }
@@ -70,6 +73,7 @@ pub fn media_sections(sdp: &str) -> Vec<MediaSection> {
                 } else if let Some(mid) = attr.strip_prefix("mid:") {
                     section.mid = Some(mid.trim_ascii().to_owned());
                 } else if let Some(msid) = attr.strip_prefix("msid:") {
+                    section.has_msid = true;
                     let id = msid.split_ascii_whitespace().next().unwrap_or("-");
                     let id = StreamId::from(id);
                     if id.as_str() != "-" && !section.stream_ids.contains(&id) {
@@ -85,7 +89,7 @@ pub fn media_sections(sdp: &str) -> Vec<MediaSection> {
 }
 
 /// The section with the given mid, if any.
-pub fn section_for_mid<'a>(sections: &'a [MediaSection], mid: &str) -> Option<&'a MediaSection> {
+pub(crate) fn section_for_mid<'a>(sections: &'a [MediaSection], mid: &str) -> Option<&'a MediaSection> {
     sections.iter().find(|s| s.mid.as_deref() == Some(mid))
 }
 

@@ -99,16 +99,11 @@ pub struct Rules {
     /// of reusing it — Chromium's behaviour ("The existing transceiver is stopping.").
     /// Only meaningful when `stopping_blocks_reuse` is false.
     pub stopping_throws: Option<ThrowName>,
-    /// \[false\] `addTrack(track, ...streams)` that reuses a transceiver leaves its sender's stream
-    /// ids as they were (the SDP keeps sending the old `a=msid`, `-` for none), where the spec sets
-    /// them to the streams given: Chromium's behaviour, seen by the storm test both ways (old ids
-    /// kept on a streamless add; given ids ignored on a sender that had none).
-    pub reuse_keeps_stream_ids: bool,
 }
 
 impl Rules {
     /// The rule as the spec writes it.
-    pub const SPEC: Rules = Rules { stopping_blocks_reuse: true, stopping_throws: None, reuse_keeps_stream_ids: false };
+    pub const SPEC: Rules = Rules { stopping_blocks_reuse: true, stopping_throws: None };
 }
 
 impl Default for Rules {
@@ -472,7 +467,7 @@ mod tests {
     #[test]
     fn rules_default_is_spec() {
         assert_eq!(Rules::default(), Rules::SPEC);
-        assert_eq!(Rules::SPEC, Rules { stopping_blocks_reuse: true, stopping_throws: None, reuse_keeps_stream_ids: false });
+        assert_eq!(Rules::SPEC, Rules { stopping_blocks_reuse: true, stopping_throws: None });
         let parsed: Rules = serde_json::from_str("{}").unwrap();
         assert_eq!(parsed, Rules::SPEC, "missing flags take their spec value");
     }
@@ -579,7 +574,7 @@ mod tests {
         assert!(p.candidates[0].reusable);
 
         // Chromium: picked anyway, and addTrack throws; the verdict names the departure.
-        let chromium = Rules { stopping_blocks_reuse: false, stopping_throws: Some(ThrowName::InvalidAccessError), reuse_keeps_stream_ids: false };
+        let chromium = Rules { stopping_blocks_reuse: false, stopping_throws: Some(ThrowName::InvalidAccessError) };
         let p = predict(&add(Audio, &ts), &chromium);
         assert_eq!(p.outcome, Outcome::Throws(ThrowName::InvalidAccessError));
         assert_eq!(p.reuse_index(), None);
@@ -590,7 +585,7 @@ mod tests {
         );
 
         // Firefox: reused, direction stays stopped; the verdict notes the departure.
-        let firefox = Rules { stopping_blocks_reuse: false, stopping_throws: None, reuse_keeps_stream_ids: false };
+        let firefox = Rules { stopping_blocks_reuse: false, stopping_throws: None };
         let p = predict(&add(Audio, &ts), &firefox);
         assert_eq!(p.reuse_index(), Some(0));
         assert_eq!(p.candidates[0], Verdict { reusable: true, reason: Some(Reason::StoppingReused) });
@@ -753,7 +748,6 @@ mod tests {
                 1 => Some(ThrowName::InvalidStateError),
                 _ => Some(ThrowName::InvalidAccessError),
             },
-            reuse_keeps_stream_ids: false,
         })
     }
 

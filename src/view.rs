@@ -56,7 +56,8 @@ export function readConnection(pc) {
     rows[o + 6] = cd == null ? -2 : DIR.indexOf(cd); rows[o + 7] = r.readyState === 'ended' ? 1 : 0;
     mids[i] = t.mid ?? '';
   }
-  return [ts, senders, tracks, rows, mids.join('\n'), sig, sig === 5 ? '' : pc.remoteDescription?.sdp ?? ''];
+  const closed = sig === 5;
+  return [ts, senders, tracks, rows, mids.join('\n'), sig, closed ? '' : pc.remoteDescription?.sdp ?? '', closed ? '' : pc.localDescription?.sdp ?? ''];
 }
 
 export function trackEvent(e) {
@@ -219,6 +220,7 @@ pub(crate) struct Connection {
     pub(crate) rows: Vec<Row>,
     pub(crate) signaling: SignalingState,
     pub(crate) remote_sdp: String,
+    pub(crate) local_sdp: String,
 }
 
 impl Connection {
@@ -300,6 +302,7 @@ pub(crate) fn read_connection(pc: &JsValue) -> Result<Connection, Error> {
         rows,
         signaling,
         remote_sdp: parts.get(6).as_string().unwrap_or_default(),
+        local_sdp: parts.get(7).as_string().unwrap_or_default(),
     })
 }
 

@@ -1,5 +1,5 @@
-// Size budget (issue 6): gzipped .wasm + JS glue of the npm package (bundler build in pkg/) must
-// stay within 30 KB (1 KB = 1024 bytes; gzip -9, each file on its own, as a server sends it).
+// Size budget: the npm package as a browser downloads it (pkg/web: .wasm + every JS file) must
+// stay within the budget in bench/harness.mjs (1 KB = 1024 bytes; gzip -9, each file on its own).
 // Run after the package is built (scripts/test.sh builds it first): node --test tests/page/size.test.mjs
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
