@@ -418,6 +418,7 @@ impl Core {
             st.books.clear();
             st.natives = Vec::new();
             st.sdp = (String::new(), Vec::new());
+            st.local_sdp = (String::new(), Vec::new());
         })?;
         Ok(result)
     }
