@@ -394,8 +394,12 @@ impl Core {
             let tracks = glue.tracks;
             if phase == Phase::Final {
                 local_ids_from_sdp(st, &conn);
-                let books = &st.books;
-                st.natives.retain(|(_, s)| books.groups().iter().any(|g| &g.stream == s));
+                // The browser's stream objects are kept while the remote description names their
+                // id: a track received later in that stream may come with no new `track` event.
+                let (books, sections) = (&st.books, &st.sdp.1);
+                st.natives.retain(|(id, s)| {
+                    books.groups().iter().any(|g| &g.stream == s) || sections.iter().any(|m| m.stream_ids.contains(id))
+                });
             }
             apply(steps, &tracks, &conn)
         })?;

@@ -12,9 +12,7 @@
 //! Everything a face returns is plain data or the browser's own objects (senders, transceivers,
 //! streams), so an `assert_eq!` in the scenario body reads the same for both faces. Errors are a
 //! [`Failure`] with the exception's kind and name.
-//!
-//! Compatibility with today's core: see [`compat`]; the harness compiles against today's
-//! `rtc_peer` and against the API the core is converging on.
+
 #![allow(dead_code)]
 
 use crate::common::peer_connection_class;
@@ -86,7 +84,7 @@ impl Failure {
             name: e.name().to_owned(),
             message: e.message().to_owned(),
             // A crate-made error is thrown to JS as a DOMException of its kind (TypeError aside).
-            dom_exception: e.as_js().maybe_js().map_or(e.kind() != ErrorKind::Type, |v| v.is_instance_of::<web_sys::DomException>()),
+            dom_exception: e.as_js().map_or(e.kind() != ErrorKind::Type, |v| v.is_instance_of::<web_sys::DomException>()),
         }
     }
 
@@ -266,123 +264,6 @@ pub trait Face: Signal + Sized + 'static {
     }
 }
 
-// ----- compatibility with today's core ----------------------------------------------------------
-
-/// Where the old core (main at 294fc36) and the new core (main at d2be1e5, "One core that owns
-/// every operation") differ. Each item compiles against both, so the suite runs on either; once
-/// the old core is gone, these collapse to plain calls. `RustFace::has_sent`'s sender arm is the
-/// one place where the harness does work the new API does itself (marked COMPAT).
-pub mod compat {
-    use super::{Failure, R};
-    use rtc_peer::{Direction, ErrorKind, LocalStream, ReusePrediction};
-    use wasm_bindgen::JsValue;
-
-    /// `ReusePrediction::throws`: today `Option<&'static str>` (the name), new `Option<ErrorKind>`.
-    pub trait ThrowsKind {
-        fn throws_kind(self) -> ErrorKind;
-    }
-    impl ThrowsKind for &str {
-        fn throws_kind(self) -> ErrorKind {
-            ErrorKind::from_name(self)
-        }
-    }
-    impl ThrowsKind for ErrorKind {
-        fn throws_kind(self) -> ErrorKind {
-            self
-        }
-    }
-
-    /// `PeerConnection::has_sent`: today `Option<bool>` (`None`: not this connection's), new
-    /// `Result<bool>` (`Err` of kind `InvalidAccess`).
-    pub trait SentResult {
-        fn sent_result(self) -> R<bool>;
-    }
-    impl SentResult for Option<bool> {
-        fn sent_result(self) -> R<bool> {
-            self.ok_or_else(not_this_connections)
-        }
-    }
-    impl SentResult for rtc_peer::Result<bool> {
-        fn sent_result(self) -> R<bool> {
-            self.map_err(Failure::from_rust)
-        }
-    }
-
-    /// `Error::as_js`: the old core's `&JsValue`, the new core's `Option<&JsValue>` (an error the
-    /// crate made itself carries no thrown value).
-    pub trait MaybeJs<'a> {
-        fn maybe_js(self) -> Option<&'a JsValue>;
-    }
-    impl<'a> MaybeJs<'a> for &'a JsValue {
-        fn maybe_js(self) -> Option<&'a JsValue> {
-            Some(self)
-        }
-    }
-    impl<'a> MaybeJs<'a> for Option<&'a JsValue> {
-        fn maybe_js(self) -> Option<&'a JsValue> {
-            self
-        }
-    }
-
-    /// `AddTrackOutcome::direction_after`: old `Option<Direction>`, new `Direction`.
-    pub trait MaybeDirection {
-        fn maybe_direction(self) -> Option<Direction>;
-    }
-    impl MaybeDirection for Direction {
-        fn maybe_direction(self) -> Option<Direction> {
-            Some(self)
-        }
-    }
-    impl MaybeDirection for Option<Direction> {
-        fn maybe_direction(self) -> Option<Direction> {
-            self
-        }
-    }
-
-    /// `predict_add_track` and `local_streams`: old plain values, new `Result`s (an `Err` is a
-    /// failed read of the browser; the scenarios treat it as a failure).
-    pub trait Settled {
-        type Out;
-        fn settled(self) -> Self::Out;
-    }
-    impl Settled for ReusePrediction {
-        type Out = ReusePrediction;
-        fn settled(self) -> ReusePrediction {
-            self
-        }
-    }
-    impl Settled for rtc_peer::Result<ReusePrediction> {
-        type Out = ReusePrediction;
-        fn settled(self) -> ReusePrediction {
-            self.unwrap_or_else(|e| panic!("predict_add_track failed: {e}"))
-        }
-    }
-    impl Settled for Vec<LocalStream> {
-        type Out = Vec<LocalStream>;
-        fn settled(self) -> Vec<LocalStream> {
-            self
-        }
-    }
-    impl Settled for rtc_peer::Result<Vec<LocalStream>> {
-        type Out = Vec<LocalStream>;
-        fn settled(self) -> Vec<LocalStream> {
-            self.unwrap_or_else(|e| panic!("local_streams failed: {e}"))
-        }
-    }
-
-    /// What the new API returns for a foreign sender or transceiver (and what the JS face throws).
-    pub fn not_this_connections() -> Failure {
-        Failure {
-            kind: ErrorKind::InvalidAccess,
-            name: "InvalidAccessError".into(),
-            message: "(harness shim over today's has_sent → None)".into(),
-            dom_exception: true,
-        }
-    }
-}
-
-use compat::{MaybeDirection, MaybeJs, SentResult, Settled, ThrowsKind};
-
 // ----- JS helpers -----------------------------------------------------------------------------
 
 /// `target[key]`, `undefined` if absent (never throws on null).
@@ -513,15 +394,15 @@ impl Face for RustFace {
             transceiver: o.transceiver,
             reused: o.reused,
             direction_before: o.direction_before,
-            direction_after: o.direction_after.maybe_direction(),
+            direction_after: Some(o.direction_after),
         })
     }
 
     fn predict_add_track(&self, track: &MediaStreamTrack) -> Prediction {
-        let p = self.pc.predict_add_track(track).settled();
+        let p = self.pc.predict_add_track(track).unwrap_or_else(|e| panic!("predict_add_track failed: {e}"));
         Prediction {
             reuse: p.reuse,
-            throws: p.throws.map(ThrowsKind::throws_kind),
+            throws: p.throws,
             candidates: p
                 .candidates
                 .into_iter()
@@ -537,8 +418,8 @@ impl Face for RustFace {
 
     fn has_sent(&self, of: Of<'_>) -> R<bool> {
         match of {
-            Of::Transceiver(t) => self.pc.has_sent(t).sent_result(),
-            Of::Sender(s) => self.pc.has_sent(s).sent_result(),
+            Of::Transceiver(t) => self.pc.has_sent(t).map_err(Failure::from_rust),
+            Of::Sender(s) => self.pc.has_sent(s).map_err(Failure::from_rust),
         }
     }
 
@@ -551,7 +432,7 @@ impl Face for RustFace {
     }
 
     fn local_streams(&self) -> Vec<Local> {
-        self.pc.local_streams().settled().into_iter().map(|l| Local { id: l.id.0, tracks: l.tracks, senders: l.senders }).collect()
+        self.pc.local_streams().unwrap_or_else(|e| panic!("local_streams failed: {e}")).into_iter().map(|l| Local { id: l.id.0, tracks: l.tracks, senders: l.senders }).collect()
     }
 
     fn remote_streams(&self) -> Vec<(MediaStream, bool)> {
