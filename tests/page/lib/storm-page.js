@@ -35,6 +35,7 @@ const pick = (xs) => xs[Math.floor(rand() * xs.length)];
 const counters = {
   negotiationNeeded: 0, offersSent: 0, answersSent: 0, answersApplied: 0, collisions: 0, rollbacks: 0,
   ignoredOffers: 0, ignoredCandidates: 0, candidatesSent: 0, candidatesAdded: 0, messagesIn: 0, ops: 0,
+  iceRestartsOnFailure: 0,
 };
 let makingOffer = false;
 let ignoreOffer = false;
@@ -104,6 +105,16 @@ function someStreams() {
 // ----- perfect negotiation (MDN), explicit rollback on the polite side ----------------------------
 
 function setUpNegotiation() {
+  // As the MDN pattern does: ICE that failed (seen after restartIce() between Chromium and
+  // Firefox, candidates of an ignored offer being dropped) is restarted, which renegotiates.
+  const restartOnFailure = () => {
+    if (pc.iceConnectionState === 'failed' || pc.connectionState === 'failed') {
+      counters.iceRestartsOnFailure++;
+      pc.restartIce();
+    }
+  };
+  pc.oniceconnectionstatechange = restartOnFailure;
+  pc.onconnectionstatechange = restartOnFailure;
   pc.onnegotiationneeded = async () => {
     counters.negotiationNeeded++;
     try {
