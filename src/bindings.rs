@@ -2,23 +2,23 @@
 //! JS face go through.
 //!
 //! web-sys generates `addTrack` from Gecko's IDL: every variant needs at least one stream and none
-//! catches, so `InvalidAccessError` would escape as an uncaught exception. These declarations are
-//! variadic and catching, the way gloo-timers declares its own `setTimeout`.
-//!
-//! The JS face goes one step further: it must hand the browser the caller's arguments exactly as
-//! they came (`f()` and `f(undefined)` differ natively), so it applies the native prototype
-//! function to the caller's argument list ([`apply`]).
+//! catches, so `InvalidAccessError` would escape as an uncaught exception. The members that keep
+//! books (`addTrack`, `addTransceiver`, `removeTrack`, `close`, `setLocalDescription`,
+//! `setRemoteDescription`) are applied to an argument list instead ([`apply`]): catching, with zero
+//! or more streams, and with the JS caller's arguments exactly as they came (`f()` and
+//! `f(undefined)` differ natively). The other members the Rust face calls are declared below,
+//! catching, the way gloo-timers declares its own `setTimeout`.
 //!
 //! **No `catch` import here returns a JS value as such.** When a catching import throws,
 //! wasm-bindgen (0.2.130) has already given its return value, `undefined`, a slot in the externref
 //! table, and the generated Rust returns the exception without ever taking ownership of that slot:
 //! one slot leaks per exception. So a catching import that returns an object is declared to return
 //! `Option<T>` (the glue allocates no slot for `undefined`/`null`), and reads that may meet
-//! `null` use [`get`], which never throws. Imports that return nothing or a number are unaffected.
+//! `null` use `view::get`, which never throws. Imports that return nothing or a number are unaffected.
 
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
-use web_sys::{MediaStreamTrack, RtcPeerConnection, RtcRtpSender, RtcRtpTransceiver};
+use web_sys::RtcPeerConnection;
 
 #[wasm_bindgen]
 extern "C" {
@@ -26,38 +26,6 @@ extern "C" {
     #[wasm_bindgen(extends = RtcPeerConnection, extends = web_sys::EventTarget, js_name = RTCPeerConnection)]
     #[derive(Debug, Clone)]
     pub(crate) type NativePc;
-
-    /// `pc.addTrack(track, ...streams)`: zero or more streams, exceptions returned as `Err`.
-    #[wasm_bindgen(method, catch, variadic, js_class = "RTCPeerConnection", js_name = addTrack)]
-    pub(crate) fn add_track(
-        this: &NativePc,
-        track: &MediaStreamTrack,
-        streams: &Array,
-    ) -> Result<Option<RtcRtpSender>, JsValue>;
-
-    /// `pc.removeTrack(sender)`, exceptions returned as `Err`.
-    #[wasm_bindgen(method, catch, js_class = "RTCPeerConnection", js_name = removeTrack)]
-    pub(crate) fn remove_track(this: &NativePc, sender: &RtcRtpSender) -> Result<(), JsValue>;
-
-    /// `pc.addTransceiver(trackOrKind, init)`, exceptions returned as `Err`.
-    #[wasm_bindgen(method, catch, js_class = "RTCPeerConnection", js_name = addTransceiver)]
-    pub(crate) fn add_transceiver(
-        this: &NativePc,
-        track_or_kind: &JsValue,
-        init: &JsValue,
-    ) -> Result<Option<RtcRtpTransceiver>, JsValue>;
-
-    /// `pc.setLocalDescription()` with no argument: the browser creates the offer or answer.
-    #[wasm_bindgen(method, catch, js_class = "RTCPeerConnection", js_name = setLocalDescription)]
-    pub(crate) fn set_local_description_implicit(this: &NativePc) -> Result<Option<js_sys::Promise>, JsValue>;
-
-    /// `pc.setLocalDescription(description)`.
-    #[wasm_bindgen(method, catch, js_class = "RTCPeerConnection", js_name = setLocalDescription)]
-    pub(crate) fn set_local_description(this: &NativePc, description: &JsValue) -> Result<Option<js_sys::Promise>, JsValue>;
-
-    /// `pc.setRemoteDescription(description)`.
-    #[wasm_bindgen(method, catch, js_class = "RTCPeerConnection", js_name = setRemoteDescription)]
-    pub(crate) fn set_remote_description(this: &NativePc, description: &JsValue) -> Result<Option<js_sys::Promise>, JsValue>;
 
     /// `pc.addIceCandidate(candidate?)`.
     #[wasm_bindgen(method, catch, js_class = "RTCPeerConnection", js_name = addIceCandidate)]
