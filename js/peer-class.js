@@ -62,14 +62,34 @@ export function definePeerConnection(Core) {
     /** `"shared"` (default) or `"per-track"`: where remote tracks with no stream go. */
     get streamlessPolicy() { return this.#core.streamlessPolicy; }
     set streamlessPolicy(value) { this.#core.streamlessPolicy = value; }
+    /**
+     * Perfect negotiation (the W3C pattern), done by the library: `send(message)` is called with
+     * each message for the other side (`{ description }` or `{ candidate }`), which hands them to
+     * its `receive(message)`. Reports each negotiation as a `negotiated` event, and failures of
+     * its own steps as `negotiationerror`.
+     */
+    negotiate(options) {
+      const core = this.#core;
+      core.negotiate(this, options);
+      this.addEventListener('negotiationneeded', () => core.negotiationNeeded(this));
+      this.addEventListener('icecandidate', (e) => core.iceCandidate(this, e));
+      const ice = () => core.iceStateChange(this);
+      this.addEventListener('iceconnectionstatechange', ice);
+      this.addEventListener('connectionstatechange', ice);
+    }
+    /** A message from the other side's `send`; resolves once handled (in order of arrival). */
+    receive(message) {
+      try { return this.#core.receive(this, message); } catch (e) { return Promise.reject(e); }
+    }
     /** The native object: this connection is one, so it is itself. */
     get native() { return this; }
   }
 
   const base = Object.getPrototypeOf(PeerConnection.prototype);
 
-  // `onstreamadded` / `onstreamremoved`, with event-handler-attribute semantics.
-  for (const type of ['streamadded', 'streamremoved']) {
+  // `onstreamadded`, `onstreamremoved`, `onnegotiated`, `onnegotiationerror`, with
+  // event-handler-attribute semantics.
+  for (const type of ['streamadded', 'streamremoved', 'negotiated', 'negotiationerror']) {
     const handlers = new WeakMap();
     Object.defineProperty(PeerConnection.prototype, 'on' + type, {
       configurable: true,

@@ -104,6 +104,8 @@ struct State {
     natives: Vec<(StreamId, MediaStream)>,
     /// Description calls of the faces under way (each settles itself when it resolves).
     describing: u32,
+    /// A negotiator drives this connection (one at most).
+    negotiating: bool,
     /// The last remote SDP parsed, and its sections.
     sdp: (String, Vec<MediaSection>),
     /// The last local SDP parsed, and its sections.
@@ -139,6 +141,7 @@ impl Core {
                 senders: Vec::new(),
                 natives: Vec::new(),
                 describing: 0,
+                negotiating: false,
                 sdp: (String::new(), Vec::new()),
                 local_sdp: (String::new(), Vec::new()),
             }),
@@ -360,6 +363,14 @@ impl Core {
         self.settle(pc, Phase::Final, Vec::new())
     }
 
+    /// A description call awaited: the native promise, then the settlement, then its outcome.
+    pub(crate) async fn apply_description(&self, pc: &JsValue, member: Native, args: &Array) -> Result<(), Error> {
+        let p = self.describe(pc, member, args)?;
+        let result = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&p)).await.map_err(Error::from_js);
+        self.described(pc)?;
+        result.map(drop)
+    }
+
     /// The native `track` event.
     pub(crate) fn on_track(&self, pc: &JsValue, event: &JsValue) -> Result<(), Error> {
         let (_, streams) = view::track_event(event);
@@ -410,6 +421,22 @@ impl Core {
             }
         }
         Ok(())
+    }
+
+    /// A negotiator takes the connection: `InvalidStateError` if it is closed or has one.
+    pub(crate) fn claim_negotiation(&self, pc: &JsValue) -> Result<(), Error> {
+        if view::read_connection(pc)?.signaling == crate::SignalingState::Closed {
+            return Err(Error::library(ErrorKind::InvalidState, "rtc-peer: the connection is closed"));
+        }
+        if self.write(|st| std::mem::replace(&mut st.negotiating, true))? {
+            return Err(Error::library(ErrorKind::InvalidState, "rtc-peer: the connection is already negotiating"));
+        }
+        Ok(())
+    }
+
+    /// The negotiator let go of the connection.
+    pub(crate) fn release_negotiation(&self) {
+        let _ = self.write(|st| st.negotiating = false);
     }
 
     /// `close()` with the caller's argument list, then the books let go of every browser object

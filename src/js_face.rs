@@ -14,9 +14,12 @@
 use crate::bindings::Native;
 use crate::core::{Core, ReusePrediction};
 use crate::error::Error;
+use crate::negotiator::{Driver, In, Out};
+use crate::types::SdpType;
 use crate::stream_grouping::StreamlessPolicy;
 use crate::view::{self, cast_ref, is, Web};
-use js_sys::{Array, Object};
+use js_sys::{Array, Object, Promise};
+use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::{MediaStream, MediaStreamTrack, RtcRtpSender};
@@ -72,6 +75,8 @@ fn str_or_null(s: Option<&str>) -> JsValue {
 #[derive(Debug)]
 pub struct JsCore {
     core: Rc<Core>,
+    // `negotiate()`'s driver, until `close()`.
+    negotiator: RefCell<Option<Driver>>,
 }
 
 #[wasm_bindgen(js_class = PeerConnectionCore)]
@@ -83,7 +88,7 @@ impl JsCore {
         #[cfg(feature = "panic-hook")]
         console_error_panic_hook::set_once();
         let policy = policy_from(&view::policy_option(&configuration))?;
-        Ok(JsCore { core: Rc::new(Core::new(policy.unwrap_or_default(), native)) })
+        Ok(JsCore { core: Rc::new(Core::new(policy.unwrap_or_default(), native)), negotiator: RefCell::default() })
     }
 
     #[wasm_bindgen(skip_jsdoc, js_name = addTrack)]
@@ -178,9 +183,111 @@ impl JsCore {
         }
     }
 
+    // Negotiation ends with the connection: the driver (and the app's `send`) are let go.
     #[wasm_bindgen(skip_jsdoc)]
     pub fn close(&self, pc: &JsValue, args: &Array) -> Result<JsValue, JsValue> {
-        js(self.core.close(pc, args))
+        let r = js(self.core.close(pc, args))?;
+        if let Ok(mut n) = self.negotiator.try_borrow_mut() {
+            *n = None;
+        }
+        Ok(r)
+    }
+
+    // `negotiate({ polite, send, restartIceOnFailure })`: the class then forwards the listeners.
+    #[wasm_bindgen(skip_jsdoc)]
+    pub fn negotiate(&self, pc: &JsValue, options: &JsValue) -> Result<(), JsValue> {
+        let pc = self::pc(pc)?;
+        if !options.is_object() {
+            return Err(type_error("negotiate", "parameter 1 is not an object."));
+        }
+        let send: js_sys::Function = view::get(options, "send")
+            .dyn_into()
+            .map_err(|_| type_error("negotiate", "The 'send' member is not a function."))?;
+        let polite = view::get(options, "polite").is_truthy();
+        let restart_ice = view::get(options, "restartIceOnFailure") != JsValue::FALSE;
+        let mut slot = self
+            .negotiator
+            .try_borrow_mut()
+            .map_err(|_| Error::reentrant().into_js())?;
+        let sink = move |pc: &JsValue, out: Out| {
+            let message = match out {
+                Out::Description(d) => view::message(true, &d),
+                Out::Candidate(c) => view::message(false, &c.unwrap_or(JsValue::NULL)),
+                Out::Negotiated(r) => {
+                    let fields = record(&[
+                        ("offerer", JsValue::from_str(r.offerer.as_str())),
+                        ("collisions", r.collisions.into()),
+                        ("rollbacks", r.rollbacks.into()),
+                        ("ignoredOffers", r.ignored_offers.into()),
+                        ("durationMs", r.duration_ms.into()),
+                    ]);
+                    return view::announce(pc, view::NegotiationFire::Negotiated, &fields);
+                }
+                Out::Failed(e) => return failed(pc, e.into_js()),
+            };
+            if let Err(e) = send.call1(&JsValue::UNDEFINED, &message) {
+                failed(pc, e);
+            }
+        };
+        *slot = Some(js(Driver::new(
+            self.core.clone(),
+            pc,
+            polite,
+            restart_ice,
+            Box::new(sink),
+        ))?);
+        Ok(())
+    }
+
+    // `receive(message)`: a promise of the message handled.
+    #[wasm_bindgen(skip_jsdoc)]
+    pub fn receive(&self, pc: &JsValue, message: &JsValue) -> Promise {
+        let started = self::pc(pc).and_then(|pc| {
+            let driver = self.driver()?.ok_or_else(|| {
+                view::dom_exception(
+                    "Failed to execute 'receive' on 'PeerConnection': call negotiate() first.",
+                    "InvalidStateError",
+                )
+            })?;
+            Ok(driver.receive(pc, decode(message)?))
+        });
+        match started {
+            Ok(handled) => wasm_bindgen_futures::future_to_promise(async move {
+                match handled.await {
+                    Ok(r) => js(r).map(|()| JsValue::UNDEFINED),
+                    Err(_) => Err(view::dom_exception(
+                        "The connection stopped negotiating.",
+                        "AbortError",
+                    )),
+                }
+            }),
+            Err(e) => Promise::reject(&e),
+        }
+    }
+
+    // Listener bodies of `negotiationneeded`, `icecandidate`, and ICE / connection state changes.
+    #[wasm_bindgen(skip_jsdoc, js_name = negotiationNeeded)]
+    pub fn negotiation_needed(&self, pc: &JsValue) -> Result<(), JsValue> {
+        if let Some(d) = self.driver()? {
+            d.negotiation_needed(pc);
+        }
+        Ok(())
+    }
+
+    #[wasm_bindgen(skip_jsdoc, js_name = iceCandidate)]
+    pub fn ice_candidate(&self, pc: &JsValue, event: &JsValue) -> Result<(), JsValue> {
+        if let Some(d) = self.driver()? {
+            d.ice_candidate(pc, event);
+        }
+        Ok(())
+    }
+
+    #[wasm_bindgen(skip_jsdoc, js_name = iceStateChange)]
+    pub fn ice_state_change(&self, pc: &JsValue) -> Result<(), JsValue> {
+        if let Some(d) = self.driver()? {
+            d.ice_state_changed(pc);
+        }
+        Ok(())
     }
 
     // The native promise; `described` once it has settled.
@@ -214,6 +321,54 @@ impl JsCore {
     #[wasm_bindgen(skip_jsdoc)]
     pub fn settle(&self, pc: &JsValue) -> Result<(), JsValue> {
         js(self.core.settle_now(self::pc(pc)?))
+    }
+}
+
+impl JsCore {
+    fn driver(&self) -> Result<Option<Driver>, JsValue> {
+        self.negotiator
+            .try_borrow()
+            .map(|d| d.clone())
+            .map_err(|_| Error::reentrant().into_js())
+    }
+}
+
+fn failed(pc: &JsValue, error: JsValue) {
+    view::announce(
+        pc,
+        view::NegotiationFire::Error,
+        &record(&[("error", error)]),
+    );
+}
+
+/// `{ description }` or `{ candidate }` (`null`: the end of candidates).
+fn decode(message: &JsValue) -> Result<In, JsValue> {
+    let bad = || {
+        type_error(
+            "receive",
+            "parameter 1 is not a signalling message ({ description } or { candidate }).",
+        )
+    };
+    if !message.is_object() {
+        return Err(bad());
+    }
+    let description = view::get(message, "description");
+    if description.is_object() {
+        let kind = view::get(&description, "type")
+            .as_string()
+            .and_then(|t| t.parse::<SdpType>().ok())
+            .ok_or_else(|| {
+                type_error(
+                    "receive",
+                    "The description's 'type' is not a valid enum value of type RTCSdpType.",
+                )
+            })?;
+        return Ok(In::Description(kind, description));
+    }
+    match view::get(message, "candidate") {
+        c if c.is_null() => Ok(In::Candidate(JsValue::UNDEFINED)),
+        c if c.is_undefined() => Err(bad()),
+        c => Ok(In::Candidate(c)),
     }
 }
 

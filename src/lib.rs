@@ -64,6 +64,9 @@ mod engine;
 mod error;
 #[cfg(feature = "js")]
 mod js_face;
+mod negotiate;
+mod negotiation;
+mod negotiator;
 mod peer_connection;
 mod sdp;
 mod sender_reuse;
@@ -78,6 +81,8 @@ pub use gloo_events::EventListener;
 #[cfg(feature = "js")]
 pub use js_face::{attach_stream, core_class};
 pub use peer_connection::{DescriptionSlot, PeerConnection, SenderOrTransceiver, TransceiverFor};
+pub use negotiate::{NegotiationEvent, NegotiationOptions, Negotiator};
+pub use negotiation::{NegotiationReport, Offerer, Signal};
 pub use sender_reuse::Reason;
 pub use stream_grouping::{StreamlessPolicy, UnknownPolicy};
 pub use types::{ConnectionState, Direction, IceConnectionState, IceGatheringState, SdpType, SignalingState, StreamId, TrackKind, UnknownValue};

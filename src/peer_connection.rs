@@ -73,7 +73,7 @@ pub struct PeerConnection {
     close_on_drop: bool,
 }
 
-fn js<T: Serialize>(value: &T) -> Result<JsValue> {
+pub(crate) fn js<T: Serialize>(value: &T) -> Result<JsValue> {
     let ser = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
     value.serialize(&ser).map_err(|e| Error::library(ErrorKind::Type, &e.to_string()))
 }
@@ -105,13 +105,18 @@ fn unknown(e: UnknownValue) -> Error {
     Error::library(ErrorKind::Operation, &crate::concat(&["the browser reported a ", e.type_name, " the spec does not define"]))
 }
 
-fn description_from(value: &JsValue) -> Option<SessionDescription> {
+pub(crate) fn description_from(value: &JsValue) -> Option<SessionDescription> {
     let (sdp_type, sdp) = view::description(value)?;
     Some(SessionDescription { sdp_type: sdp_type.parse::<SdpType>().ok()?, sdp })
 }
 
 fn description(d: Option<web_sys::RtcSessionDescription>) -> Option<SessionDescription> {
     d.and_then(|d| description_from(&d))
+}
+
+/// The travelling form of a browser candidate.
+pub(crate) fn candidate_from(c: &web_sys::RtcIceCandidate) -> IceCandidate {
+    IceCandidate { candidate: c.candidate(), sdp_mid: c.sdp_mid(), sdp_m_line_index: c.sdp_m_line_index(), username_fragment: view::username_fragment(c) }
 }
 
 /// Awaits a promise-returning call's result (a call that threw synchronously is an `Err`).
@@ -169,6 +174,11 @@ impl PeerConnection {
     /// The native object. Calls made on it are seen by the books (see the module docs).
     pub fn as_raw(&self) -> &RtcPeerConnection {
         &self.raw
+    }
+
+    /// The connection's books.
+    pub(crate) fn core(&self) -> &Rc<Core> {
+        &self.core
     }
 
     /// The native object, ending the bookkeeping. The connection stays open.
@@ -331,10 +341,7 @@ impl PeerConnection {
     }
 
     async fn describe(&self, member: Native, list: &Array) -> Result<()> {
-        let p = self.core.describe(&self.raw, member, list)?;
-        let result = JsFuture::from(js_sys::Promise::resolve(&p)).await.map_err(Error::from_js);
-        self.core.described(&self.raw)?;
-        result.map(drop)
+        self.core.apply_description(&self.raw, member, list).await
     }
 
     /// [`addIceCandidate(candidate)`](https://developer.mozilla.org/docs/Web/API/RTCPeerConnection/addIceCandidate);
@@ -449,12 +456,7 @@ impl PeerConnection {
     pub fn on_ice_candidate(&self, mut f: impl FnMut(Option<IceCandidate>) + 'static) -> EventListener {
         EventListener::new(&self.raw, "icecandidate", move |e| {
             let c = e.dyn_ref::<web_sys::RtcPeerConnectionIceEvent>().and_then(|e| e.candidate());
-            f(c.map(|c| IceCandidate {
-                candidate: c.candidate(),
-                sdp_mid: c.sdp_mid(),
-                sdp_m_line_index: c.sdp_m_line_index(),
-                username_fragment: view::username_fragment(&c),
-            }))
+            f(c.as_ref().map(candidate_from))
         })
     }
 

@@ -94,6 +94,12 @@ export function make(i, message, name) {
   return i === 0 ? new MediaStream() : i === 1 ? new TypeError(message) : new DOMException(message, name);
 }
 export function userAgent() { return globalThis.navigator?.userAgent; }
+
+export function rollback() { return { type: 'rollback' }; }
+export function eventCandidate(e) { return e.candidate ?? undefined; }
+export function message(i, v) { return i === 0 ? { description: v.toJSON() } : { candidate: v ? v.toJSON() : null }; }
+const NEGOTIATION = ['negotiated', 'negotiationerror'];
+export function announce(target, i, fields) { try { target.dispatchEvent(Object.assign(new Event(NEGOTIATION[i]), fields)); } catch {} }
 ")]
 extern "C" {
     // Indices and flags are `i32` (not `u32`/`bool`): wasm-bindgen then imports the functions
@@ -138,6 +144,43 @@ extern "C" {
     fn make_js(class: i32, message: &str, name: &str) -> JsValue;
     #[wasm_bindgen(js_name = userAgent)]
     fn user_agent_js() -> JsValue;
+    /// `{ type: "rollback" }`.
+    pub(crate) fn rollback() -> JsValue;
+    #[wasm_bindgen(js_name = eventCandidate)]
+    fn event_candidate_js(event: &JsValue) -> Option<JsValue>;
+    #[cfg(feature = "js")]
+    #[wasm_bindgen(js_name = message)]
+    fn message_js(kind: i32, value: &JsValue) -> JsValue;
+    #[cfg(feature = "js")]
+    #[wasm_bindgen(js_name = announce)]
+    fn announce_js(target: &JsValue, event: i32, fields: &JsValue);
+}
+
+/// An `icecandidate` event's `candidate` (`None`: the end of candidates).
+pub(crate) fn event_candidate(event: &JsValue) -> Option<JsValue> {
+    event_candidate_js(event)
+}
+
+/// The JS face's signalling message: `{ description: d.toJSON() }`, or `{ candidate: c?.toJSON() ?? null }`.
+#[cfg(feature = "js")]
+pub(crate) fn message(description: bool, value: &JsValue) -> JsValue {
+    message_js(if description { 0 } else { 1 }, value)
+}
+
+/// The JS face's negotiation events, dispatched on the connection with `fields` as properties.
+#[cfg(feature = "js")]
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum NegotiationFire {
+    /// `negotiated`: a negotiation is over (`offerer`, `collisions`, `rollbacks`, `ignoredOffers`, `durationMs`).
+    Negotiated = 0,
+    /// `negotiationerror`: a step the negotiator took on its own failed (`error`).
+    Error = 1,
+}
+
+/// Dispatches a negotiation event; a throwing listener is reported by the browser and stops nothing.
+#[cfg(feature = "js")]
+pub(crate) fn announce(target: &JsValue, event: NegotiationFire, fields: &JsValue) {
+    announce_js(target, event as i32, fields);
 }
 
 /// The browser types the glue checks for, in the order of `TYPES` in the JS above.
