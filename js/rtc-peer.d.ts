@@ -66,9 +66,42 @@ export interface StreamEvent extends Event {
   readonly streamless: boolean;
 }
 
+/** A message between two negotiating peers: hand what `send` gets to the other side's `receive`. */
+export type SignalMessage = { description: RTCSessionDescriptionInit } | { candidate: RTCIceCandidateInit | null };
+
+export interface NegotiateOptions {
+  /** On glare the polite side rolls its offer back and answers; the impolite side ignores the other's offer. */
+  polite: boolean;
+  /** Called with each message for the other side, over any transport (keep it in order). */
+  send(message: SignalMessage): void;
+  /** Restart ICE when the ICE or connection state turns `failed` (default true). */
+  restartIceOnFailure?: boolean;
+}
+
+/** `negotiated`: one negotiation (offer/answer back to `stable`) is over. */
+export interface NegotiatedEvent extends Event {
+  /** Whose offer was answered. */
+  readonly offerer: 'local' | 'remote';
+  /** Offers that collided with this side's during it. */
+  readonly collisions: number;
+  /** This side's offers rolled back (polite side). */
+  readonly rollbacks: number;
+  /** The other side's offers ignored (impolite side). */
+  readonly ignoredOffers: number;
+  /** From `negotiationneeded` (or the other's offer arriving) to `stable`. */
+  readonly durationMs: number;
+}
+
+/** `negotiationerror`: a step the negotiator took on its own failed (an offer, an ICE restart, `send`). */
+export interface NegotiationErrorEvent extends Event {
+  readonly error: unknown;
+}
+
 export interface PeerConnectionEventMap extends RTCPeerConnectionEventMap {
   streamadded: StreamEvent;
   streamremoved: StreamEvent;
+  negotiated: NegotiatedEvent;
+  negotiationerror: NegotiationErrorEvent;
 }
 
 export class PeerConnection extends RTCPeerConnection {
@@ -91,11 +124,22 @@ export class PeerConnection extends RTCPeerConnection {
   /** Whether a remote stream is a group made for streamless tracks. */
   isStreamless(stream: MediaStream): boolean;
   streamlessPolicy: StreamlessPolicy;
+  /**
+   * Perfect negotiation, done by the library: offers on `negotiationneeded` (one at a time),
+   * handles glare by rollback (polite) or by ignoring (impolite), queues candidates that come
+   * before their description, restarts ICE on failure. Once per connection (`InvalidStateError`
+   * again, or when closed); `close()` ends it.
+   */
+  negotiate(options: NegotiateOptions): void;
+  /** A message from the other side's `send`; resolves once handled, in order of arrival. */
+  receive(message: SignalMessage): Promise<void>;
   /** The native object: this connection is one. */
   readonly native: RTCPeerConnection;
 
   onstreamadded: ((this: PeerConnection, ev: StreamEvent) => unknown) | null;
   onstreamremoved: ((this: PeerConnection, ev: StreamEvent) => unknown) | null;
+  onnegotiated: ((this: PeerConnection, ev: NegotiatedEvent) => unknown) | null;
+  onnegotiationerror: ((this: PeerConnection, ev: NegotiationErrorEvent) => unknown) | null;
 
   addEventListener<K extends keyof PeerConnectionEventMap>(
     type: K,

@@ -5,7 +5,8 @@
 import { PeerConnection, attachStream } from 'rtc-peer';
 import type {
   AddTrackOutcome, AddTrackPrediction, LocalStreamRecord, PeerConnectionConfiguration, PeerConnectionEventMap,
-  ReuseCandidate, ReuseReasonCode, StreamEvent, StreamlessPolicy,
+  ReuseCandidate, ReuseReasonCode, StreamEvent, StreamlessPolicy, SignalMessage,
+  NegotiateOptions, NegotiatedEvent,
 } from 'rtc-peer';
 import { PeerConnection as WebPeerConnection, attachStream as webAttachStream } from 'rtc-peer/web';
 import { PeerConnection as ByPath } from '../../pkg/rtc-peer.js';
@@ -29,10 +30,12 @@ type Extras = Exclude<keyof PeerConnection, keyof RTCPeerConnection> | 'addEvent
 type _noAnyInExtras = Assert<Equals<AnyKeys<Pick<PeerConnection, Exclude<Extras, 'addEventListener' | 'removeEventListener'>>>, never>>;
 type _noAnyInRecords = Assert<Equals<
   AnyKeys<AddTrackOutcome> | AnyKeys<AddTrackPrediction> | AnyKeys<ReuseCandidate> | AnyKeys<LocalStreamRecord>
-  | AnyKeys<Omit<StreamEvent, keyof Event>> | AnyKeys<PeerConnectionConfiguration>, never>>;
+  | AnyKeys<Omit<StreamEvent, keyof Event>> | AnyKeys<PeerConnectionConfiguration>
+  | AnyKeys<NegotiateOptions> | AnyKeys<Omit<NegotiatedEvent, keyof Event>>, never>>;
 type _extrasAreThese = Assert<Equals<Exclude<Extras, 'addEventListener' | 'removeEventListener'>,
   'addTrackDetailed' | 'predictAddTrack' | 'hasSent' | 'streamIdsOf' | 'setSenderStreams' | 'localStreams' | 'remoteStreams'
-  | 'isStreamless' | 'streamlessPolicy' | 'native' | 'onstreamadded' | 'onstreamremoved'>>;
+  | 'isStreamless' | 'streamlessPolicy' | 'native' | 'onstreamadded' | 'onstreamremoved'
+  | 'negotiate' | 'receive' | 'onnegotiated' | 'onnegotiationerror'>>;
 
 // Precise signatures.
 type _addTrack = Assert<Equals<PeerConnection['addTrack'], (track: MediaStreamTrack, ...streams: MediaStream[]) => RTCRtpSender>>;
@@ -181,5 +184,19 @@ export function wrong(pc: PeerConnection, sender: RTCRtpSender, t: RTCRtpTransce
   attachStream(video, track);
   // @ts-expect-error hasSent returns a boolean
   pc.hasSent(sender).length;
+  // @ts-expect-error negotiate needs send
+  pc.negotiate({ polite: true });
+  // @ts-expect-error a message is a description or a candidate
+  void pc.receive({ sdp: 'v=0' });
+  // @ts-expect-error offerer is 'local' or 'remote'
+  pc.onnegotiated = (e) => e.offerer === 'both';
   void [s, tr, n];
+}
+
+/** Perfect negotiation over any transport: a WebSocket here. */
+export function negotiateOver(pc: PeerConnection, socket: WebSocket, polite: boolean): void {
+  pc.negotiate({ polite, send: (message) => socket.send(JSON.stringify(message)) });
+  socket.onmessage = ({ data }) => void pc.receive(JSON.parse(String(data)) as SignalMessage).catch(console.error);
+  pc.addEventListener('negotiated', (e) => console.log(e.offerer, e.collisions, e.rollbacks, e.ignoredOffers, e.durationMs));
+  pc.onnegotiationerror = (e) => console.error(e.error);
 }
