@@ -66,14 +66,15 @@ async fn negotiate(a: &PeerConnection, b: &PeerConnection) {
     a.set_remote_description(&answer).await.expect("a remote");
 }
 
-/// Trickles each side's candidates to the other; the handles keep the listeners alive.
-fn connect_ice(a: &Rc<PeerConnection>, b: &Rc<PeerConnection>) -> Vec<rtc_peer::EventListener> {
+/// Trickles each side's candidates to the other; the handles keep the listeners alive. Each
+/// listener captures a clone of the other side (a `PeerConnection` is a cheap handle).
+fn connect_ice(a: &PeerConnection, b: &PeerConnection) -> Vec<rtc_peer::EventListener> {
     let mut handles = Vec::new();
     for (from, to) in [(a, b), (b, a)] {
-        let to = Rc::clone(to);
+        let to = to.clone();
         handles.push(from.on_ice_candidate(move |c| {
             if let Some(c) = c {
-                let to = Rc::clone(&to);
+                let to = to.clone();
                 wasm_bindgen_futures::spawn_local(async move {
                     let _ = to.add_ice_candidate(Some(&c)).await;
                 });
@@ -140,8 +141,8 @@ async fn listener_handles_remove_their_listener_on_drop_and_drop_closes() {
 
 #[wasm_bindgen_test]
 async fn data_channels_and_states() {
-    let a = Rc::new(pc(&Configuration::default()));
-    let b = Rc::new(pc(&Configuration::default()));
+    let a = pc(&Configuration::default());
+    let b = pc(&Configuration::default());
     let _ice = connect_ice(&a, &b);
     let channel = a.create_data_channel("chat").unwrap();
     assert_eq!(channel.label(), "chat");
@@ -155,4 +156,58 @@ async fn data_channels_and_states() {
     until(|| a.connection_state().state() == ConnectionState::Connected && b.connection_state().state() == ConnectionState::Connected, "connected").await;
     let stats = a.stats().await.unwrap();
     assert!(stats.size() > 0, "a connected connection has stats");
+}
+
+#[wasm_bindgen_test]
+async fn a_connection_is_a_cheap_handle_closed_when_the_last_clone_drops() {
+    let a = pc(&Configuration::default());
+    let b = pc(&Configuration::default());
+    let (raw_a, raw_b) = (a.as_raw().clone(), b.as_raw().clone());
+    let open = |raw: &web_sys::RtcPeerConnection| raw.signaling_state() != web_sys::RtcSignalingState::Closed;
+
+    // Clones are one connection with one set of books.
+    let a2 = a.clone();
+    assert!(a2.ptr_eq(&a) && !a2.ptr_eq(&b));
+    assert!(a2.as_raw() == a.as_raw());
+    a2.add_track(&audio_track(), &[]).unwrap();
+    assert_eq!(a.senders().len(), 1);
+    assert!(a.local_streams().unwrap().is_empty(), "a streamless sender has no local stream");
+    // Two takeovers of one native object are not clones.
+    let other = PeerConnection::from_raw(a.as_raw().clone());
+    assert!(!other.ptr_eq(&a));
+    let _ = other.into_raw(); // hands it back open, closing nothing
+
+    // A listener that captures a clone: a call, trickling, grouping seen through the clone.
+    let ice = connect_ice(&a, &b);
+    let seen = Rc::new(RefCell::new(Vec::new()));
+    let on_stream = {
+        let (seen, b2) = (Rc::clone(&seen), b.clone());
+        b.on_stream_added(move |s| seen.borrow_mut().push((s.streamless, b2.remote_streams().len())))
+    };
+    negotiate(&a2, &b).await;
+    assert_eq!(*seen.borrow(), vec![(true, 1)], "one streamless stream, already in the books when announced");
+    until(|| a.connection_state().state() == ConnectionState::Connected, "connected").await;
+
+    // Dropping handles: open while any is left, listeners' captured clones included.
+    drop(a);
+    assert!(open(&raw_a), "a clone is still alive");
+    drop(a2);
+    assert!(open(&raw_a), "the ICE listener on b holds a clone of a");
+    drop(ice);
+    assert!(!open(&raw_a), "the last handle of a dropped: closed");
+    drop(b);
+    assert!(open(&raw_b), "b's on_stream_added listener holds a clone of b");
+    drop(on_stream);
+    assert!(!open(&raw_b), "closed with its last handle");
+
+    // into_raw on one clone: the other keeps the books, and no handle closes the connection.
+    let c = pc(&Configuration::default());
+    let c2 = c.clone();
+    let raw = c.into_raw();
+    let t = c2.add_track(&video_track(), &[]).unwrap();
+    assert!(!c2.has_sent(&t).unwrap(), "the books still answer through the other clone");
+    drop(c2);
+    assert!(open(&raw), "into_raw handed it over open");
+    raw.close();
+    cleanup();
 }
