@@ -62,6 +62,7 @@ mod config;
 mod core;
 mod engine;
 mod error;
+mod events;
 #[cfg(feature = "js")]
 mod js_face;
 mod peer_connection;
@@ -74,6 +75,7 @@ mod view;
 pub use crate::core::{AddTrackOutcome, LocalStream, RemoteStream, ReusePrediction, ReuseVerdict};
 pub use config::{BundlePolicy, Configuration, IceCandidate, IceServer, IceTransportPolicy, SessionDescription, TransceiverInit};
 pub use error::{Error, ErrorKind, Result};
+pub use events::{Connected, EventStream, IceGatheringComplete};
 pub use gloo_events::EventListener;
 #[cfg(feature = "js")]
 pub use js_face::{attach_stream, core_class};

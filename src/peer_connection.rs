@@ -15,6 +15,7 @@ use crate::bindings::{self, Native};
 use crate::config::{Configuration, IceCandidate, SessionDescription, TransceiverInit};
 use crate::core::{AddTrackOutcome, Core, LocalStream, RemoteStream, ReusePrediction};
 use crate::error::{Error, ErrorKind, Result};
+use crate::events::Waiting;
 use crate::stream_grouping::StreamlessPolicy;
 use crate::types::{ConnectionState, IceConnectionState, IceGatheringState, SdpType, SignalingState, StreamId, TrackKind, UnknownValue};
 use crate::view;
@@ -86,6 +87,8 @@ struct Inner {
     core: Rc<Core>,
     _listeners: [EventListener; 2],
     close_on_drop: Cell<bool>,
+    /// The milestone futures to fail when this face closes the connection (`close()` fires no event).
+    waiting: Waiting,
 }
 
 fn js<T: Serialize>(value: &T) -> Result<JsValue> {
@@ -178,7 +181,7 @@ impl PeerConnection {
                 }
             })
         };
-        PeerConnection { inner: Rc::new(Inner { raw, core, _listeners: [on_track, on_signaling], close_on_drop: Cell::new(true) }) }
+        PeerConnection { inner: Rc::new(Inner { raw, core, _listeners: [on_track, on_signaling], close_on_drop: Cell::new(true), waiting: Waiting::default() }) }
     }
 
     /// The native object. Calls made on it are seen by the books (see the module docs).
@@ -405,7 +408,13 @@ impl PeerConnection {
 
     /// [`close()`](https://developer.mozilla.org/docs/Web/API/RTCPeerConnection/close).
     pub fn close(&self) {
-        loud(self.inner.core.close(&self.inner.raw, &Array::new()).map(drop))
+        loud(self.inner.core.close(&self.inner.raw, &Array::new()).map(drop));
+        self.inner.waiting.close();
+    }
+
+    /// The futures waiting for a milestone of this connection.
+    pub(crate) fn waiting(&self) -> &Waiting {
+        &self.inner.waiting
     }
 
     // ----- state ------------------------------------------------------------------------------
@@ -499,6 +508,26 @@ impl PeerConnection {
         EventListener::new(&self.inner.raw, "connectionstatechange", move |_| f(ConnectionState::try_from(raw.connection_state()).map_err(unknown)))
     }
 
+    /// [`iceconnectionstatechange`](https://developer.mozilla.org/docs/Web/API/RTCPeerConnection/iceconnectionstatechange_event),
+    /// with the new state.
+    #[must_use = "the listener is removed when the handle is dropped"]
+    pub fn on_ice_connection_state_change(&self, mut f: impl FnMut(Result<IceConnectionState>) + 'static) -> EventListener {
+        let raw = self.inner.raw.clone();
+        EventListener::new(&self.inner.raw, "iceconnectionstatechange", move |_| {
+            f(IceConnectionState::try_from(raw.ice_connection_state()).map_err(unknown))
+        })
+    }
+
+    /// [`icegatheringstatechange`](https://developer.mozilla.org/docs/Web/API/RTCPeerConnection/icegatheringstatechange_event),
+    /// with the new state.
+    #[must_use = "the listener is removed when the handle is dropped"]
+    pub fn on_ice_gathering_state_change(&self, mut f: impl FnMut(Result<IceGatheringState>) + 'static) -> EventListener {
+        let raw = self.inner.raw.clone();
+        EventListener::new(&self.inner.raw, "icegatheringstatechange", move |_| {
+            f(IceGatheringState::try_from(raw.ice_gathering_state()).map_err(unknown))
+        })
+    }
+
     /// `signalingstatechange`, with the new state.
     #[must_use = "the listener is removed when the handle is dropped"]
     pub fn on_signaling_state_change(&self, mut f: impl FnMut(Result<SignalingState>) + 'static) -> EventListener {
@@ -519,6 +548,7 @@ impl Drop for Inner {
     fn drop(&mut self) {
         if self.close_on_drop.get() {
             self.raw.close();
+            self.waiting.close();
         }
     }
 }

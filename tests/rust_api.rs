@@ -4,7 +4,11 @@
 //! tests/reuse.rs and tests/errors.rs.
 #![cfg(target_arch = "wasm32")]
 
+use futures_core::Stream;
 use gloo_timers::future::TimeoutFuture;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::Poll;
 use rtc_peer::{
     BundlePolicy, Configuration, ConnectionState, ErrorKind, IceServer, PeerConnection, SdpType, StreamlessPolicy, TrackKind,
     TransceiverFor, TransceiverInit,
@@ -82,6 +86,32 @@ fn connect_ice(a: &PeerConnection, b: &PeerConnection) -> Vec<rtc_peer::EventLis
         }));
     }
     handles
+}
+
+/// `fut`, or a panic naming `what` if it takes more than `ms`.
+async fn within<F: Future + Unpin>(ms: u32, what: &str, mut fut: F) -> F::Output {
+    let mut timeout = TimeoutFuture::new(ms);
+    let out = std::future::poll_fn(|cx| match Pin::new(&mut fut).poll(cx) {
+        Poll::Ready(v) => Poll::Ready(Some(v)),
+        Poll::Pending => Pin::new(&mut timeout).poll(cx).map(|()| None),
+    })
+    .await;
+    out.unwrap_or_else(|| panic!("timed out after {ms} ms waiting for {what}"))
+}
+
+/// The stream's next item (it never ends), within 10 s.
+async fn next<S: Stream + Unpin>(s: &mut S, what: &str) -> S::Item {
+    let item = within(10_000, what, std::future::poll_fn(|cx| Pin::new(&mut *s).poll_next(cx))).await;
+    item.unwrap_or_else(|| panic!("the stream of {what} ended"))
+}
+
+/// Whether the future is ready at its first poll.
+fn ready_now<F: Future + Unpin>(f: &mut F) -> Option<F::Output> {
+    let waker = std::task::Waker::noop();
+    match Pin::new(f).poll(&mut std::task::Context::from_waker(waker)) {
+        Poll::Ready(v) => Some(v),
+        Poll::Pending => None,
+    }
 }
 
 async fn until(mut done: impl FnMut() -> bool, what: &str) {
@@ -209,5 +239,71 @@ async fn a_connection_is_a_cheap_handle_closed_when_the_last_clone_drops() {
     drop(c2);
     assert!(open(&raw), "into_raw handed it over open");
     raw.close();
+    cleanup();
+}
+
+#[wasm_bindgen_test]
+async fn events_as_streams_and_milestones_as_futures() {
+    use rtc_peer::{IceConnectionState, SignalingState};
+    let a = pc(&Configuration::default());
+    let b = pc(&Configuration::default());
+    // Made before anything happens: each stream buffers from its creation on.
+    let mut signaling = a.signaling_state_changes();
+    let mut states = a.connection_state_changes();
+    let mut ice_states = b.ice_connection_state_changes();
+    let (mut added, mut removed) = (b.stream_added(), b.stream_removed());
+    let (mut candidates_a, mut candidates_b) = (a.ice_candidates(), b.ice_candidates());
+    let mut connected = a.connected();
+    let mut gathered = a.ice_gathering_complete();
+    assert!(ready_now(&mut connected).is_none(), "a new connection is not connected yet");
+    assert!(ready_now(&mut gathered).is_none(), "no local description yet: gathering has not started");
+
+    let cam = web_sys::MediaStream::new().unwrap();
+    let sender = a.add_track(&audio_track(), &[&cam]).unwrap();
+    negotiate(&a, &b).await;
+    let stream = next(&mut added, "streamadded").await;
+    assert_eq!((stream.stream.id(), stream.streamless, stream.stream.get_tracks().length()), (cam.id(), false, 1));
+    assert_eq!(next(&mut signaling, "signaling state").await.unwrap(), SignalingState::HaveLocalOffer);
+    assert_eq!(next(&mut signaling, "signaling state").await.unwrap(), SignalingState::Stable);
+
+    // No trickling: each side's candidates, read from its stream once gathering is complete.
+    within(10_000, "a's gathering", gathered).await.unwrap();
+    within(10_000, "b's gathering", b.ice_gathering_complete()).await.unwrap();
+    for (candidates, to) in [(&mut candidates_a, &b), (&mut candidates_b, &a)] {
+        let mut n = 0;
+        while let Some(c) = next(candidates, "a candidate").await {
+            if !c.candidate.is_empty() {
+                to.add_ice_candidate(Some(&c)).await.unwrap();
+                n += 1;
+            }
+        }
+        assert!(n > 0, "some candidates, then the end of candidates");
+    }
+    within(10_000, "connected", &mut connected).await.unwrap();
+    assert_eq!(next(&mut states, "connection state").await.unwrap(), ConnectionState::Connecting);
+    assert_eq!(next(&mut states, "connection state").await.unwrap(), ConnectionState::Connected);
+    assert_eq!(next(&mut ice_states, "ICE state").await.unwrap(), IceConnectionState::Checking);
+    assert_eq!(next(&mut ice_states, "ICE state").await.unwrap(), IceConnectionState::Connected);
+    assert!(matches!(ready_now(&mut a.connected()), Some(Ok(()))), "already connected: ready at once");
+    assert!(matches!(ready_now(&mut a.ice_gathering_complete()), Some(Ok(()))));
+
+    a.remove_track(&sender).unwrap();
+    negotiate(&a, &b).await;
+    let gone = next(&mut removed, "streamremoved").await;
+    assert!(gone.stream == stream.stream, "the stream that was added is the one removed");
+
+    // close() fires no event: the futures waiting are failed by the face; a closed connection fails at once.
+    let c = pc(&Configuration::default());
+    let (mut waiting, mut gathering) = (c.connected(), c.ice_gathering_complete());
+    assert!(ready_now(&mut waiting).is_none());
+    c.close();
+    assert_eq!(ready_now(&mut waiting).unwrap().unwrap_err().kind(), ErrorKind::InvalidState);
+    assert_eq!(ready_now(&mut gathering).unwrap().unwrap_err().kind(), ErrorKind::InvalidState);
+    assert_eq!(ready_now(&mut c.connected()).unwrap().unwrap_err().kind(), ErrorKind::InvalidState);
+    // … and so does the last handle dropping (which closes the connection).
+    let d = pc(&Configuration::default());
+    let mut waiting = d.connected();
+    drop(d);
+    assert_eq!(ready_now(&mut waiting).unwrap().unwrap_err().kind(), ErrorKind::InvalidState);
     cleanup();
 }
