@@ -65,6 +65,7 @@ mod error;
 mod events;
 #[cfg(feature = "js")]
 mod js_face;
+mod listeners;
 mod peer_connection;
 mod sdp;
 mod sender_reuse;
@@ -77,6 +78,7 @@ pub use config::{BundlePolicy, Configuration, IceCandidate, IceServer, IceTransp
 pub use error::{Error, ErrorKind, Result};
 pub use events::{Connected, EventStream, IceGatheringComplete};
 pub use gloo_events::EventListener;
+pub use listeners::IceCandidateError;
 #[cfg(feature = "js")]
 pub use js_face::{attach_stream, core_class};
 pub use peer_connection::{DescriptionSlot, PeerConnection, SenderOrTransceiver, TransceiverFor};

@@ -23,6 +23,7 @@ use gloo_events::EventListener;
 use gloo_timers::callback::Timeout;
 use js_sys::Array;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
@@ -469,11 +470,13 @@ impl PeerConnection {
 
     // ----- events -----------------------------------------------------------------------------
 
-    /// Listens for any event of the connection (`"track"`, `"icecandidate"`, …). The listener lives
-    /// as long as the returned handle.
+    /// Listens for any event of the connection (`"track"`, `"icecandidate"`, …), by name, as
+    /// gloo-events does: a `&'static str` is kept as it is, a `String` (a name made at run time) is
+    /// moved in; a borrowed `&str` is passed as `name.to_owned()`. The listener lives as long as
+    /// the returned handle.
     #[must_use = "the listener is removed when the handle is dropped"]
-    pub fn on(&self, event_type: &str, f: impl FnMut(&Event) + 'static) -> EventListener {
-        EventListener::new(&self.inner.raw, event_type.to_owned(), f)
+    pub fn on(&self, event_type: impl Into<Cow<'static, str>>, f: impl FnMut(&Event) + 'static) -> EventListener {
+        EventListener::new(&self.inner.raw, event_type, f)
     }
 
     /// `icecandidate`: `f(Some(candidate))` per gathered candidate, `f(None)` at the end.

@@ -307,3 +307,50 @@ async fn events_as_streams_and_milestones_as_futures() {
     assert_eq!(ready_now(&mut waiting).unwrap().unwrap_err().kind(), ErrorKind::InvalidState);
     cleanup();
 }
+
+#[wasm_bindgen_test]
+async fn typed_listeners_for_gathering_and_candidate_errors_and_any_event_by_name() {
+    use rtc_peer::IceGatheringState;
+    // A STUN server whose name does not resolve: gathering reports an error for it, then completes.
+    let url = "stun:rtc-peer-test.invalid:3478";
+    let a = pc(&Configuration { ice_servers: vec![IceServer { urls: vec![url.into()], ..Default::default() }], ..Default::default() });
+    let gathering = Rc::new(RefCell::new(Vec::new()));
+    let _gathering = {
+        let gathering = Rc::clone(&gathering);
+        a.on_ice_gathering_state_change(move |s| gathering.borrow_mut().push(s.unwrap()))
+    };
+    let errors = Rc::new(RefCell::new(Vec::new()));
+    let _errors = {
+        let errors = Rc::clone(&errors);
+        a.on_ice_candidate_error(move |e| errors.borrow_mut().push(e))
+    };
+    // `on` with a name made at run time (a `String`) and with a static one.
+    let by_name = Rc::new(RefCell::new((0, 0)));
+    let kind = ["ice", "gathering", "statechange"].concat();
+    let _by_string = {
+        let by_name = Rc::clone(&by_name);
+        a.on(kind, move |e| {
+            assert_eq!(e.type_(), "icegatheringstatechange");
+            by_name.borrow_mut().0 += 1;
+        })
+    };
+    let _by_static = {
+        let by_name = Rc::clone(&by_name);
+        a.on("icegatheringstatechange", move |_| by_name.borrow_mut().1 += 1)
+    };
+    let borrowed = String::from("icegatheringstatechange");
+    let dropped = a.on(borrowed.as_str().to_owned(), |_| panic!("a dropped `on` handle must hear nothing"));
+    drop(dropped);
+
+    let _channel = a.create_data_channel("gather").unwrap();
+    let offer = a.create_offer().await.unwrap();
+    a.set_local_description(Some(&offer)).await.unwrap();
+    within(20_000, "gathering complete", a.ice_gathering_complete()).await.unwrap();
+    assert_eq!(*gathering.borrow(), vec![IceGatheringState::Gathering, IceGatheringState::Complete]);
+    assert_eq!(*by_name.borrow(), (2, 2), "`on` by String and by &'static str hear every change");
+
+    let errors = errors.borrow();
+    let e = errors.first().expect("an icecandidateerror for the unresolvable STUN server (Chromium and Firefox)");
+    assert_eq!((e.url.as_str(), e.error_code), (url, 701), "{e:?}");
+    // The reason phrase is the browser's: Chromium's "STUN host lookup received error.", Firefox's empty.
+}
