@@ -50,7 +50,7 @@ impl<T> Stream for EventStream<T> {
 
 impl<T: 'static> EventStream<T> {
     /// A stream fed by the callback `listen` registers (the callback API of the connection).
-    fn new(listen: impl FnOnce(Box<dyn FnMut(T)>) -> EventListener) -> EventStream<T> {
+    pub(crate) fn new(listen: impl FnOnce(Box<dyn FnMut(T)>) -> EventListener) -> EventStream<T> {
         let (sender, receiver) = mpsc::unbounded();
         // Fails only once the receiver is gone, and the listener goes with it.
         let listener = listen(Box::new(move |item| drop(sender.unbounded_send(item))));

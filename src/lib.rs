@@ -60,6 +60,7 @@ static ALLOCATOR: talc::TalckWasm = unsafe { talc::TalckWasm::new_global() };
 mod bindings;
 mod config;
 mod core;
+mod data_channel;
 mod engine;
 mod error;
 mod events;
@@ -75,6 +76,7 @@ mod view;
 
 pub use crate::core::{AddTrackOutcome, LocalStream, RemoteStream, ReusePrediction, ReuseVerdict};
 pub use config::{BundlePolicy, Configuration, IceCandidate, IceServer, IceTransportPolicy, SessionDescription, TransceiverInit};
+pub use data_channel::{DataChannel, DataChannelInit, Message};
 pub use error::{Error, ErrorKind, Result};
 pub use events::{Connected, EventStream, IceGatheringComplete};
 pub use gloo_events::EventListener;
@@ -84,7 +86,7 @@ pub use js_face::{attach_stream, core_class};
 pub use peer_connection::{DescriptionSlot, PeerConnection, SenderOrTransceiver, TransceiverFor};
 pub use sender_reuse::Reason;
 pub use stream_grouping::{StreamlessPolicy, UnknownPolicy};
-pub use types::{ConnectionState, Direction, IceConnectionState, IceGatheringState, SdpType, SignalingState, StreamId, TrackKind, UnknownValue};
+pub use types::{ConnectionState, DataChannelState, Direction, IceConnectionState, IceGatheringState, SdpType, SignalingState, StreamId, TrackKind, UnknownValue};
 
 /// `parts.concat()`, for messages: std's `concat` has an overflow `expect` whose panic message
 /// formatting would keep core::fmt in the wasm (see the size budget).

@@ -28,7 +28,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Event, MediaStream, MediaStreamTrack, RtcDataChannel, RtcPeerConnection, RtcRtpReceiver, RtcRtpSender, RtcRtpTransceiver};
+use web_sys::{Event, MediaStream, MediaStreamTrack, RtcPeerConnection, RtcRtpReceiver, RtcRtpSender, RtcRtpTransceiver};
 
 /// What to add a transceiver for.
 #[derive(Debug, Clone, Copy)]
@@ -92,7 +92,7 @@ struct Inner {
     waiting: Waiting,
 }
 
-fn js<T: Serialize>(value: &T) -> Result<JsValue> {
+pub(crate) fn js<T: Serialize>(value: &T) -> Result<JsValue> {
     let ser = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
     value.serialize(&ser).map_err(|e| Error::library(ErrorKind::Type, &e.to_string()))
 }
@@ -120,7 +120,7 @@ fn loud<T>(r: Result<T>) -> T {
     }
 }
 
-fn unknown(e: UnknownValue) -> Error {
+pub(crate) fn unknown(e: UnknownValue) -> Error {
     Error::library(ErrorKind::Operation, &crate::concat(&["the browser reported a ", e.type_name, " the spec does not define"]))
 }
 
@@ -142,7 +142,7 @@ async fn settle(promise: std::result::Result<Option<js_sys::Promise>, JsValue>) 
 }
 
 /// The object a catching binding returned (see the bindings' module docs for why it is an `Option`).
-fn returned<T>(value: std::result::Result<Option<T>, JsValue>, member: &str) -> Result<T> {
+pub(crate) fn returned<T>(value: std::result::Result<Option<T>, JsValue>, member: &str) -> Result<T> {
     value.map_err(Error::from_js)?.ok_or_else(|| Error::library(ErrorKind::Operation, &crate::concat(&[member, " returned nothing"])))
 }
 
@@ -394,11 +394,6 @@ impl PeerConnection {
             self.set_streamless_policy(p);
         }
         Ok(())
-    }
-
-    /// [`createDataChannel(label)`](https://developer.mozilla.org/docs/Web/API/RTCPeerConnection/createDataChannel).
-    pub fn create_data_channel(&self, label: &str) -> Result<RtcDataChannel> {
-        returned(bindings::native(&self.inner.raw).create_data_channel(label, &JsValue::UNDEFINED), "createDataChannel")
     }
 
     /// [`getStats()`](https://developer.mozilla.org/docs/Web/API/RTCPeerConnection/getStats).

@@ -10,6 +10,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::Poll;
 use rtc_peer::{
+    DataChannel, DataChannelInit, DataChannelState, Message,
     BundlePolicy, Configuration, ConnectionState, ErrorKind, IceServer, PeerConnection, SdpType, StreamlessPolicy, TrackKind,
     TransceiverFor, TransceiverInit,
 };
@@ -174,14 +175,14 @@ async fn data_channels_and_states() {
     let a = pc(&Configuration::default());
     let b = pc(&Configuration::default());
     let _ice = connect_ice(&a, &b);
-    let channel = a.create_data_channel("chat").unwrap();
+    let channel = a.create_data_channel("chat", &DataChannelInit::default()).unwrap();
     assert_eq!(channel.label(), "chat");
     assert_eq!(a.can_trickle_ice_candidates(), None);
     negotiate(&a, &b).await;
     assert_eq!(b.can_trickle_ice_candidates(), Some(true));
     assert!(a.description(rtc_peer::DescriptionSlot::CurrentLocal).is_some());
     assert!(a.description(rtc_peer::DescriptionSlot::PendingLocal).is_none());
-    until(|| channel.ready_state() == web_sys::RtcDataChannelState::Open, "channel open").await;
+    until(|| channel.ready_state().unwrap() == DataChannelState::Open, "channel open").await;
     until(|| a.ice_gathering_state().state() == rtc_peer::IceGatheringState::Complete, "gathering complete").await;
     until(|| a.connection_state().state() == ConnectionState::Connected && b.connection_state().state() == ConnectionState::Connected, "connected").await;
     let stats = a.stats().await.unwrap();
@@ -342,7 +343,7 @@ async fn typed_listeners_for_gathering_and_candidate_errors_and_any_event_by_nam
     let dropped = a.on(borrowed.as_str().to_owned(), |_| panic!("a dropped `on` handle must hear nothing"));
     drop(dropped);
 
-    let _channel = a.create_data_channel("gather").unwrap();
+    let _channel = a.create_data_channel("gather", &DataChannelInit::default()).unwrap();
     let offer = a.create_offer().await.unwrap();
     a.set_local_description(Some(&offer)).await.unwrap();
     within(20_000, "gathering complete", a.ice_gathering_complete()).await.unwrap();
@@ -353,4 +354,73 @@ async fn typed_listeners_for_gathering_and_candidate_errors_and_any_event_by_nam
     let e = errors.first().expect("an icecandidateerror for the unresolvable STUN server (Chromium and Firefox)");
     assert_eq!((e.url.as_str(), e.error_code), (url, 701), "{e:?}");
     // The reason phrase is the browser's: Chromium's "STUN host lookup received error.", Firefox's empty.
+}
+
+#[wasm_bindgen_test]
+async fn typed_data_channels_carry_text_and_bytes_with_their_options() {
+    let a = pc(&Configuration::default());
+    let b = pc(&Configuration::default());
+    let _ice = connect_ice(&a, &b);
+    let arrived: Rc<RefCell<Vec<DataChannel>>> = Rc::default();
+    let _on_channel = {
+        let arrived = Rc::clone(&arrived);
+        b.on_data_channel(move |c| arrived.borrow_mut().push(c))
+    };
+    let init = DataChannelInit { ordered: Some(false), max_retransmits: Some(0), protocol: Some("json".into()), ..Default::default() };
+    let chat = a.create_data_channel("chat", &init).unwrap();
+    // Out of band: both sides open it with the same id; no datachannel event for it.
+    let side = DataChannelInit { negotiated: Some(true), id: Some(7), ..Default::default() };
+    let (side_a, side_b) = (a.create_data_channel("side", &side).unwrap(), b.create_data_channel("side", &side).unwrap());
+    assert_eq!(chat.ready_state().unwrap(), DataChannelState::Connecting);
+    let opened = Rc::new(RefCell::new(0));
+    let _open = {
+        let opened = Rc::clone(&opened);
+        chat.on_open(move || *opened.borrow_mut() += 1)
+    };
+    // The browser's own checks, typed.
+    let both = DataChannelInit { max_retransmits: Some(1), max_packet_life_time: Some(100), ..Default::default() };
+    assert_eq!(a.create_data_channel("x", &both).unwrap_err().kind(), ErrorKind::Type);
+    assert_eq!(chat.send_text("too early").unwrap_err().kind(), ErrorKind::InvalidState);
+
+    negotiate(&a, &b).await;
+    until(|| arrived.borrow().len() == 1, "datachannel").await;
+    let chat_b = arrived.borrow()[0].clone();
+    until(|| chat_b.ready_state().unwrap() == DataChannelState::Open, "open on b").await;
+    until(|| *opened.borrow() == 1, "open on a").await;
+    assert_eq!(chat_b.label(), "chat");
+    let o = chat_b.options();
+    assert_eq!((o.ordered, o.max_retransmits, o.max_packet_life_time, o.protocol.as_deref(), o.negotiated), (Some(false), Some(0), None, Some("json"), Some(false)));
+    assert_eq!(o.id, chat.id(), "one SCTP stream, one id on both sides");
+    assert_eq!(side_a.options().negotiated, Some(true));
+    assert_eq!(side_b.id(), Some(7));
+
+    let (mut on_b, mut on_a) = (chat_b.messages(), chat.messages());
+    chat.send_text("hello").unwrap();
+    chat.send_bytes(&[1, 2, 3]).unwrap();
+    assert_eq!(next(&mut on_b, "text").await, Message::Text("hello".into()));
+    assert_eq!(next(&mut on_b, "bytes").await, Message::Binary(vec![1, 2, 3]), "bytes arrive as bytes in every browser");
+    chat_b.send_bytes(&[]).unwrap();
+    assert_eq!(next(&mut on_a, "empty bytes").await, Message::Binary(vec![]));
+    let mut side_messages = side_b.messages();
+    until(|| side_a.ready_state().unwrap() == DataChannelState::Open, "negotiated channel open").await;
+    side_a.send_text("out of band").unwrap();
+    assert_eq!(next(&mut side_messages, "negotiated message").await, Message::Text("out of band".into()));
+    assert_eq!(arrived.borrow().len(), 1, "a negotiated channel fires no datachannel event");
+
+    let closed = Rc::new(RefCell::new(false));
+    let _close = {
+        let closed = Rc::clone(&closed);
+        chat_b.on_close(move || *closed.borrow_mut() = true)
+    };
+    chat.close();
+    until(|| *closed.borrow(), "close on the far side").await;
+    assert_eq!(chat_b.ready_state().unwrap(), DataChannelState::Closed);
+    // The spec says InvalidStateError; Firefox 153 drops the message without throwing.
+    let firefox = web_sys::window().unwrap().navigator().user_agent().unwrap().contains("Firefox");
+    let late = chat_b.send_text("late");
+    if firefox {
+        assert!(late.is_ok(), "{late:?}");
+    } else {
+        assert_eq!(late.unwrap_err().kind(), ErrorKind::InvalidState);
+    }
 }
