@@ -71,11 +71,12 @@ mod peer_connection;
 mod sdp;
 mod sender_reuse;
 mod stream_grouping;
+mod transceiver;
 mod types;
 mod view;
 
 pub use crate::core::{AddTrackOutcome, LocalStream, RemoteStream, ReusePrediction, ReuseVerdict};
-pub use config::{BundlePolicy, Configuration, IceCandidate, IceServer, IceTransportPolicy, SessionDescription, TransceiverInit};
+pub use config::{BundlePolicy, Configuration, IceCandidate, IceServer, IceTransportPolicy, SendEncoding, SessionDescription, TransceiverInit};
 pub use data_channel::{DataChannel, DataChannelInit, Message};
 pub use error::{Error, ErrorKind, Result};
 pub use events::{Connected, EventStream, IceGatheringComplete};
@@ -85,6 +86,7 @@ pub use listeners::IceCandidateError;
 pub use js_face::{attach_stream, core_class};
 pub use peer_connection::{DescriptionSlot, PeerConnection, SenderOrTransceiver, TransceiverFor};
 pub use sender_reuse::Reason;
+pub use transceiver::SenderExt;
 pub use stream_grouping::{StreamlessPolicy, UnknownPolicy};
 pub use types::{ConnectionState, DataChannelState, Direction, IceConnectionState, IceGatheringState, SdpType, SignalingState, StreamId, TrackKind, UnknownValue};
 

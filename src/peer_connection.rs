@@ -234,15 +234,18 @@ impl PeerConnection {
         self.inner.core.remove_track(&self.inner.raw, &args(&[sender]))
     }
 
-    /// [`addTransceiver(trackOrKind, init)`](https://developer.mozilla.org/docs/Web/API/RTCPeerConnection/addTransceiver),
-    /// with `init.streams` from `streams`.
+    /// [`addTransceiver(trackOrKind, init)`](https://developer.mozilla.org/docs/Web/API/RTCPeerConnection/addTransceiver):
+    /// the browser's `init.streams` is `init.streams` followed by `streams` (either may be empty;
+    /// both are recorded for [`stream_ids_of`](Self::stream_ids_of)). `init.send_encodings` with
+    /// several `rid`s asks for simulcast; read what the browser made of it with
+    /// [`SenderExt::send_encodings`](crate::SenderExt::send_encodings).
     pub fn add_transceiver(&self, what: TransceiverFor<'_>, init: TransceiverInit, streams: &[&MediaStream]) -> Result<RtcRtpTransceiver> {
         let target: JsValue = match what {
             TransceiverFor::Track(t) => t.into(),
             TransceiverFor::Kind(k) => k.as_str().into(),
         };
         let dict = js(&init)?;
-        let list: Array = streams.iter().map(|s| JsValue::from(*s)).collect();
+        let list: Array = init.streams.iter().chain(streams.iter().copied()).map(JsValue::from).collect();
         let _ = js_sys::Reflect::set(&dict, &"streams".into(), &list);
         self.inner.core.add_transceiver(&self.inner.raw, &args(&[&target, &dict]))
     }
