@@ -175,7 +175,7 @@ pub struct SendEncoding {
     pub scale_resolution_down_by: Option<f64>,
 }
 
-/// The part of `RTCRtpSendParameters` read back by [`SenderExt::send_encodings`](crate::SenderExt::send_encodings).
+/// The part of `RTCRtpSendParameters` read back by [`Sender::send_encodings`](crate::Sender::send_encodings).
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct SendParameters {
     #[serde(default)]

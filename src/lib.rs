@@ -86,7 +86,7 @@ pub use listeners::IceCandidateError;
 pub use js_face::{attach_stream, core_class};
 pub use peer_connection::{DescriptionSlot, PeerConnection, SenderOrTransceiver, TransceiverFor};
 pub use sender_reuse::Reason;
-pub use transceiver::SenderExt;
+pub use transceiver::{Sender, Transceiver};
 pub use stream_grouping::{StreamlessPolicy, UnknownPolicy};
 pub use types::{ConnectionState, DataChannelState, Direction, IceConnectionState, IceGatheringState, SdpType, SignalingState, StreamId, TrackKind, UnknownValue};
 

@@ -238,7 +238,7 @@ impl PeerConnection {
     /// the browser's `init.streams` is `init.streams` followed by `streams` (either may be empty;
     /// both are recorded for [`stream_ids_of`](Self::stream_ids_of)). `init.send_encodings` with
     /// several `rid`s asks for simulcast; read what the browser made of it with
-    /// [`SenderExt::send_encodings`](crate::SenderExt::send_encodings).
+    /// [`Sender::send_encodings`](crate::Sender::send_encodings).
     pub fn add_transceiver(&self, what: TransceiverFor<'_>, init: TransceiverInit, streams: &[&MediaStream]) -> Result<RtcRtpTransceiver> {
         let target: JsValue = match what {
             TransceiverFor::Track(t) => t.into(),

@@ -427,7 +427,7 @@ async fn typed_data_channels_carry_text_and_bytes_with_their_options() {
 
 #[wasm_bindgen_test]
 async fn transceiver_init_sends_encodings_and_streams() {
-    use rtc_peer::{Direction, SendEncoding, SenderExt};
+    use rtc_peer::{Direction, SendEncoding, Sender};
     let a = pc(&Configuration::default());
     let b = pc(&Configuration::default());
     let cam = web_sys::MediaStream::new().unwrap();
@@ -441,13 +441,13 @@ async fn transceiver_init_sends_encodings_and_streams() {
     let init = TransceiverInit { direction: Some(Direction::SendOnly), streams: vec![Clone::clone(&cam)], send_encodings: layers.clone() };
     let t = a.add_transceiver(TransceiverFor::Track(&video_track()), init, &[]).unwrap();
     assert_eq!(t.direction(), web_sys::RtcRtpTransceiverDirection::Sendonly);
-    assert_eq!(t.sender().send_encodings().unwrap(), layers, "getParameters().encodings reflects the three layers");
+    assert_eq!(Sender::from(t.sender()).send_encodings().unwrap(), layers, "getParameters().encodings reflects the three layers");
     assert_eq!(a.stream_ids_of(&t.sender()), vec![rtc_peer::StreamId(cam.id())], "init.streams is recorded");
 
     // A plain init: the browser's one default encoding; streams given apart are joined to init.streams.
     let other = web_sys::MediaStream::new().unwrap();
     let audio = a.add_transceiver(TransceiverFor::Track(&audio_track()), TransceiverInit { streams: vec![Clone::clone(&cam)], ..Default::default() }, &[&other]).unwrap();
-    assert_eq!(audio.sender().send_encodings().unwrap().len(), 1);
+    assert_eq!(Sender::from(audio.sender()).send_encodings().unwrap().len(), 1);
     assert_eq!(a.stream_ids_of(&audio.sender()), vec![rtc_peer::StreamId(cam.id()), rtc_peer::StreamId(other.id())]);
 
     // The browser's checks, typed: a layer may not be scaled up. (On a connection of its own:
@@ -469,5 +469,54 @@ async fn transceiver_init_sends_encodings_and_streams() {
     };
     negotiate(&a, &b).await;
     assert_eq!(*added.borrow(), vec![(cam.id(), 2), (other.id(), 1)]);
+    cleanup();
+}
+
+#[wasm_bindgen_test]
+async fn typed_transceiver_operations_with_browser_errors_mapped() {
+    use rtc_peer::{Direction, Transceiver};
+    let a = pc(&Configuration::default());
+    let b = pc(&Configuration::default());
+    let _ice = connect_ice(&a, &b);
+    let mic = audio_track();
+    a.add_track(&mic, &[]).unwrap();
+    let t = Transceiver::from(a.transceivers()[0].clone());
+    assert_eq!((t.mid(), t.direction().unwrap(), t.current_direction().unwrap()), (None, Direction::SendRecv, None));
+    negotiate(&a, &b).await;
+    // b has nothing to send: it answers recvonly, so a sends only.
+    assert_eq!((t.mid().as_deref(), t.current_direction().unwrap()), (Some("0"), Some(Direction::SendOnly)));
+
+    // replaceTrack: no renegotiation; the browser's checks typed.
+    let sender = t.sender();
+    assert!(sender.track().as_ref() == Some(&mic));
+    let other = audio_track();
+    sender.replace_track(Some(&other)).await.unwrap();
+    assert!(sender.track().as_ref() == Some(&other));
+    assert_eq!(sender.replace_track(Some(&video_track())).await.unwrap_err().kind(), ErrorKind::Type, "a track of the other kind");
+    sender.replace_track(None).await.unwrap();
+    assert!(sender.track().is_none());
+    assert_eq!(a.signaling_state().unwrap(), rtc_peer::SignalingState::Stable, "nothing to negotiate");
+
+    // direction: set, negotiated, read back.
+    t.set_direction(Direction::RecvOnly).unwrap();
+    assert_eq!(t.direction().unwrap(), Direction::RecvOnly);
+    negotiate(&a, &b).await;
+    assert_eq!(t.current_direction().unwrap(), Some(Direction::Inactive), "a recvonly, b recvonly: inactive");
+    assert_eq!(t.set_direction(Direction::Stopped).unwrap_err().kind(), ErrorKind::Type, "stopped is set by stop()");
+
+    // stop: the direction becomes stopped at once, the m-section is rejected at the next negotiation.
+    t.stop().unwrap();
+    assert_eq!(t.direction().unwrap(), Direction::Stopped);
+    assert_eq!(t.set_direction(Direction::SendRecv).unwrap_err().kind(), ErrorKind::InvalidState);
+    negotiate(&a, &b).await;
+    assert_eq!(t.current_direction().unwrap(), Some(Direction::Stopped));
+    assert_eq!(t.sender().replace_track(Some(&audio_track())).await.unwrap_err().kind(), ErrorKind::InvalidState, "a stopped sender");
+
+    // On a closed connection.
+    let late = Transceiver::from(a.add_transceiver(TransceiverFor::Kind(TrackKind::Video), TransceiverInit::default(), &[]).unwrap());
+    a.close();
+    let e = late.stop().unwrap_err();
+    assert!(e.is_from_browser() && e.kind() == ErrorKind::InvalidState, "{e}");
+    assert_eq!(late.set_direction(Direction::SendOnly).unwrap_err().kind(), ErrorKind::InvalidState);
     cleanup();
 }
