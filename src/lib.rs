@@ -70,6 +70,7 @@ mod listeners;
 mod peer_connection;
 mod sdp;
 mod sender_reuse;
+mod stats;
 mod stream_grouping;
 mod transceiver;
 mod types;
@@ -87,6 +88,7 @@ pub use js_face::{attach_stream, core_class};
 pub use peer_connection::{DescriptionSlot, PeerConnection, SenderOrTransceiver, TransceiverFor};
 pub use sender_reuse::Reason;
 pub use transceiver::{Sender, Transceiver};
+pub use stats::{CandidatePair, InboundRtp, OutboundRtp, Stats};
 pub use stream_grouping::{StreamlessPolicy, UnknownPolicy};
 pub use types::{ConnectionState, DataChannelState, Direction, IceConnectionState, IceGatheringState, SdpType, SignalingState, StreamId, TrackKind, UnknownValue};
 

@@ -399,12 +399,6 @@ impl PeerConnection {
         Ok(())
     }
 
-    /// [`getStats()`](https://developer.mozilla.org/docs/Web/API/RTCPeerConnection/getStats).
-    pub async fn stats(&self) -> Result<web_sys::RtcStatsReport> {
-        let v = JsFuture::from(self.inner.raw.get_stats()).await.map_err(Error::from_js)?;
-        v.dyn_into().map_err(|_| Error::library(ErrorKind::Operation, "getStats gave no report"))
-    }
-
     /// [`close()`](https://developer.mozilla.org/docs/Web/API/RTCPeerConnection/close).
     pub fn close(&self) {
         loud(self.inner.core.close(&self.inner.raw, &Array::new()).map(drop));

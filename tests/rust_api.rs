@@ -186,7 +186,8 @@ async fn data_channels_and_states() {
     until(|| a.ice_gathering_state().state() == rtc_peer::IceGatheringState::Complete, "gathering complete").await;
     until(|| a.connection_state().state() == ConnectionState::Connected && b.connection_state().state() == ConnectionState::Connected, "connected").await;
     let stats = a.stats().await.unwrap();
-    assert!(stats.size() > 0, "a connected connection has stats");
+    assert!(stats.report.size() > 0, "a connected connection has stats");
+    assert!(stats.selected_pair().is_some(), "a connected connection uses a candidate pair");
 }
 
 #[wasm_bindgen_test]
@@ -518,5 +519,50 @@ async fn typed_transceiver_operations_with_browser_errors_mapped() {
     let e = late.stop().unwrap_err();
     assert!(e.is_from_browser() && e.kind() == ErrorKind::InvalidState, "{e}");
     assert_eq!(late.set_direction(Direction::SendOnly).unwrap_err().kind(), ErrorKind::InvalidState);
+    cleanup();
+}
+
+#[wasm_bindgen_test]
+async fn typed_stats_count_what_a_real_call_sends_and_receives() {
+    let a = pc(&Configuration::default());
+    let b = pc(&Configuration::default());
+    let _ice = connect_ice(&a, &b);
+    // The fake microphone (webdriver.json): headless Chromium starts an AudioContext suspended,
+    // so the oscillator track would send no packet at all.
+    let constraints = web_sys::MediaStreamConstraints::new();
+    constraints.set_audio(&JsValue::TRUE);
+    let devices = web_sys::window().unwrap().navigator().media_devices().unwrap();
+    let mic: web_sys::MediaStream = wasm_bindgen_futures::JsFuture::from(devices.get_user_media_with_constraints(&constraints).unwrap())
+        .await
+        .unwrap()
+        .unchecked_into();
+    let mic = mic.get_audio_tracks().get(0).unchecked_into::<MediaStreamTrack>();
+    a.add_track(&mic, &[]).unwrap();
+    a.add_track(&video_track(), &[]).unwrap();
+    negotiate(&a, &b).await;
+    within(10_000, "connected", a.connected()).await.unwrap();
+    within(10_000, "connected", b.connected()).await.unwrap();
+    let before = (a.stats().await.unwrap(), b.stats().await.unwrap());
+    TimeoutFuture::new(1200).await;
+    let (sent, received) = (a.stats().await.unwrap(), b.stats().await.unwrap());
+
+    for kind in [TrackKind::Audio, TrackKind::Video] {
+        assert!(sent.bytes_sent(kind) > before.0.bytes_sent(kind), "{kind} bytes sent grow: {:?}", sent.outbound);
+        assert!(received.bytes_received(kind) > before.1.bytes_received(kind), "{kind} bytes received grow: {:?}", received.inbound);
+    }
+    assert_eq!(sent.outbound.len(), 2, "one RTP stream per track: {:?}", sent.outbound);
+    assert!(sent.inbound.is_empty() && received.outbound.is_empty(), "a call one way");
+    let video_in = received.inbound.iter().find(|e| e.kind == TrackKind::Video).unwrap();
+    let audio_in = received.inbound.iter().find(|e| e.kind == TrackKind::Audio).unwrap();
+    assert!(video_in.packets_received > 0 && video_in.frames_decoded.unwrap() > 0, "{video_in:?}");
+    assert!(audio_in.frames_decoded.is_none() && audio_in.jitter.unwrap() >= 0.0 && audio_in.packets_lost >= 0, "{audio_in:?}");
+    let video_out = sent.outbound.iter().find(|e| e.kind == TrackKind::Video).unwrap();
+    assert!(video_out.packets_sent > 0 && video_out.frames_encoded.unwrap() > 0, "{video_out:?}");
+    let pair = received.selected_pair().expect("a selected candidate pair");
+    assert_eq!(pair.state, "succeeded");
+    let rtt = pair.round_trip_time().expect("a round trip time");
+    assert!((0.0..1.0).contains(&rtt), "loopback: {rtt} s");
+    web_sys::console::log_1(&format!("stats: {video_in:?} {audio_in:?} {video_out:?} {pair:?}").into());
+    mic.stop();
     cleanup();
 }
