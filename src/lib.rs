@@ -67,6 +67,7 @@ mod events;
 #[cfg(feature = "js")]
 mod js_face;
 mod listeners;
+mod media;
 mod peer_connection;
 mod sdp;
 mod sender_reuse;
@@ -83,8 +84,14 @@ pub use error::{Error, ErrorKind, Result};
 pub use events::{Connected, EventStream, IceGatheringComplete};
 pub use gloo_events::EventListener;
 pub use listeners::IceCandidateError;
+/// The JS face's `attachStream` (JS arguments, JS errors), for test harnesses; Rust code uses
+/// [`attach_stream`].
 #[cfg(feature = "js")]
-pub use js_face::{attach_stream, core_class};
+#[doc(hidden)]
+pub use js_face::attach_stream_js;
+#[cfg(feature = "js")]
+pub use js_face::core_class;
+pub use media::attach_stream;
 pub use peer_connection::{DescriptionSlot, PeerConnection, SenderOrTransceiver, TransceiverFor};
 pub use sender_reuse::Reason;
 pub use transceiver::{Sender, Transceiver};

@@ -7,9 +7,9 @@
 //! Rust types to argument lists and back, and awaits. Every promise-returning member is an
 //! `async fn`; every exception is an [`Error`].
 //!
-//! Calls made on [`as_raw`](PeerConnection::as_raw) are seen by the books (they observe the
-//! native `track` and `signalingstatechange` events and read the negotiated state), but a
-//! description applied on the raw object is settled a task after its promise resolves, not before.
+//! Calls made on [`as_raw`](PeerConnection::as_raw) are mostly seen by the books (they observe
+//! the native `track` and `signalingstatechange` events and read the negotiated state); the
+//! method's docs list what is not.
 
 use crate::bindings::{self, Native};
 use crate::config::{Configuration, IceCandidate, SessionDescription, TransceiverInit};
@@ -185,7 +185,27 @@ impl PeerConnection {
         PeerConnection { inner: Rc::new(Inner { raw, core, _listeners: [on_track, on_signaling], close_on_drop: Cell::new(true), waiting: Waiting::default() }) }
     }
 
-    /// The native object. Calls made on it are seen by the books (see the module docs).
+    /// The native object, for what this type does not cover.
+    ///
+    /// The books read the browser's state (transceivers, directions, tracks, SDP) every time they
+    /// judge, and listen to the native `track` and `signalingstatechange` events, so most calls
+    /// made here are seen. Exactly what is not, or later:
+    ///
+    /// - **Stream ids given to `addTrack`, `addTransceiver` (`init.streams`) or
+    ///   `sender.setStreams`** are not recorded: [`stream_ids_of`](Self::stream_ids_of) and
+    ///   [`local_streams`](Self::local_streams) miss them until a local description that sends
+    ///   them is applied (its `a=msid` is read then).
+    /// - **A description applied here** (`setLocalDescription` / `setRemoteDescription`): a new
+    ///   remote stream that a `track` event completes is announced during it, as through this
+    ///   type, but the rest of the settlement (removed streams, tracks leaving or joining a stream,
+    ///   local stream ids from the SDP) runs a task after its promise resolves, not before.
+    /// - **`close()`** fires no event: the futures of [`connected`](Self::connected) and
+    ///   [`ice_gathering_complete`](Self::ice_gathering_complete) are not failed, and the books keep
+    ///   their browser objects until this type's [`close`](Self::close) or the last handle drops.
+    ///
+    /// The sender-reuse history ([`has_sent`](Self::has_sent)) is observed from `currentDirection`,
+    /// whoever negotiated, so it is kept for transceivers added here too. Listeners added here
+    /// (`addEventListener`, `on*` properties) are the caller's to remove.
     pub fn as_raw(&self) -> &RtcPeerConnection {
         &self.inner.raw
     }

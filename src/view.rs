@@ -393,7 +393,6 @@ pub(crate) fn error_of_event(event: &JsValue) -> JsValue {
 }
 
 /// `element.srcObject = stream` (kept if it is already the one) with `autoplay`; `None` detaches.
-#[cfg(feature = "js")]
 pub(crate) fn attach(element: &JsValue, stream: Option<&MediaStream>) {
     attach_js(element, stream.map_or(&JsValue::NULL, |s| s.as_ref()));
 }

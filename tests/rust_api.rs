@@ -566,3 +566,95 @@ async fn typed_stats_count_what_a_real_call_sends_and_receives() {
     mic.stop();
     cleanup();
 }
+
+#[wasm_bindgen_test]
+async fn attach_stream_is_typed_and_idempotent() {
+    use wasm_bindgen::JsCast;
+    let a = pc(&Configuration::default());
+    let b = pc(&Configuration::default());
+    let cam = web_sys::MediaStream::new().unwrap();
+    a.add_track(&video_track(), &[&cam]).unwrap();
+    let document = web_sys::window().unwrap().document().unwrap();
+    let video: web_sys::HtmlVideoElement = document.create_element("video").unwrap().unchecked_into();
+    video.set_muted(true);
+    let _attach = {
+        let video = Clone::clone(&video);
+        b.on_stream_added(move |s| rtc_peer::attach_stream(&video, Some(&s.stream)))
+    };
+    negotiate(&a, &b).await;
+    let remote = b.remote_streams().remove(0).stream;
+    let shown = video.src_object().expect("attached on streamadded");
+    assert!(shown == remote && video.autoplay());
+    rtc_peer::attach_stream(&video, Some(&remote));
+    assert!(video.src_object().unwrap() == shown, "the same stream attached again: kept");
+    rtc_peer::attach_stream(&video, None);
+    assert!(video.src_object().is_none(), "detached");
+    cleanup();
+}
+
+/// What `as_raw()` bypasses, each claim of its docs checked.
+#[wasm_bindgen_test]
+async fn as_raw_calls_are_seen_by_the_books_except_where_documented() {
+    use rtc_peer::SessionDescription;
+    use web_sys::{RtcSdpType, RtcSessionDescriptionInit};
+    async fn raw_describe(pc: &web_sys::RtcPeerConnection, d: &SessionDescription, local: bool) {
+        let init = RtcSessionDescriptionInit::new(if d.sdp_type == SdpType::Offer { RtcSdpType::Offer } else { RtcSdpType::Answer });
+        init.set_sdp(&d.sdp);
+        let p = if local { pc.set_local_description(&init) } else { pc.set_remote_description(&init) };
+        wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
+    }
+    let a = pc(&Configuration::default());
+    let b = pc(&Configuration::default());
+    let _ice = connect_ice(&a, &b);
+    let cam = web_sys::MediaStream::new().unwrap();
+    let streams = Rc::new(RefCell::new((0, 0)));
+    let _added = {
+        let streams = Rc::clone(&streams);
+        b.on_stream_added(move |_| streams.borrow_mut().0 += 1)
+    };
+    let _removed = {
+        let streams = Rc::clone(&streams);
+        b.on_stream_removed(move |_| streams.borrow_mut().1 += 1)
+    };
+
+    // addTrack on the raw object: the stream ids it was given are not recorded…
+    let sender = a.as_raw().add_track_0(&video_track(), &cam);
+    assert!(a.stream_ids_of(&sender).is_empty() && a.local_streams().unwrap().is_empty());
+
+    // … a description applied on the raw object: a stream a `track` event completes is announced
+    // during it, as with the face; the rest of the settlement comes a task after its promise resolves.
+    let offer = a.create_offer().await.unwrap();
+    raw_describe(a.as_raw(), &offer, true).await;
+    assert!(a.stream_ids_of(&sender).is_empty(), "not yet read from the local description");
+    raw_describe(b.as_raw(), &offer, false).await;
+    assert_eq!((*streams.borrow(), b.remote_streams().len()), ((1, 0), 1), "announced by the track event, before the promise resolved");
+    let answer = b.create_answer().await.unwrap();
+    raw_describe(b.as_raw(), &answer, true).await;
+    raw_describe(a.as_raw(), &answer, false).await;
+    // … and the stream ids come back from the local description's a=msid; the history is observed.
+    until(|| a.stream_ids_of(&sender) == vec![rtc_peer::StreamId(cam.id())], "a's books settled from its local description").await;
+    assert_eq!(a.local_streams().unwrap().len(), 1);
+    assert!(a.has_sent(&sender).unwrap(), "currentDirection sendrecv, observed when the answer was applied");
+
+    // A removal has no track event: it is settled a task later.
+    a.as_raw().remove_track(&sender);
+    let offer = a.create_offer().await.unwrap();
+    raw_describe(a.as_raw(), &offer, true).await;
+    raw_describe(b.as_raw(), &offer, false).await;
+    assert_eq!((*streams.borrow(), b.remote_streams().len()), ((1, 0), 1), "not yet at the promise's resolution");
+    until(|| *streams.borrow() == (1, 1), "streamremoved a task later").await;
+    assert!(b.remote_streams().is_empty());
+    let answer = b.create_answer().await.unwrap();
+    raw_describe(b.as_raw(), &answer, true).await;
+    raw_describe(a.as_raw(), &answer, false).await;
+
+    // close() on the raw object: the face's futures are not told, and the books keep their
+    // browser objects until the last handle drops.
+    let c = pc(&Configuration::default());
+    let mut waiting = c.connected();
+    c.as_raw().close();
+    assert!(ready_now(&mut waiting).is_none(), "still pending after a raw close()");
+    c.close();
+    assert_eq!(ready_now(&mut waiting).unwrap().unwrap_err().kind(), ErrorKind::InvalidState, "PeerConnection::close tells them");
+    cleanup();
+}
