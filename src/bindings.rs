@@ -123,3 +123,30 @@ pub(crate) fn apply(proto: &JsValue, member: Native, this: &JsValue, args: &Arra
 pub(crate) fn set_streams(sender: &JsValue, streams: &Array) -> Result<(), JsValue> {
     set_streams_js(sender, streams)
 }
+
+// Transceiver and sender members whose web-sys bindings do not catch (the Rust face's
+// `Transceiver` and `Sender`, src/transceiver.rs): an exception there would be uncaught.
+#[wasm_bindgen]
+extern "C" {
+    /// `RTCRtpTransceiver`, declared here so the members below can be bound catching.
+    #[wasm_bindgen(extends = web_sys::RtcRtpTransceiver, js_name = RTCRtpTransceiver)]
+    #[derive(Debug, Clone)]
+    pub(crate) type NativeTransceiver;
+
+    /// `transceiver.direction = direction` (throws `InvalidStateError` once stopped, `TypeError` for `"stopped"`).
+    #[wasm_bindgen(method, setter = direction, catch, js_class = "RTCRtpTransceiver")]
+    pub(crate) fn set_direction(this: &NativeTransceiver, direction: &str) -> Result<(), JsValue>;
+
+    /// `transceiver.stop()`.
+    #[wasm_bindgen(method, catch, js_class = "RTCRtpTransceiver")]
+    pub(crate) fn stop(this: &NativeTransceiver) -> Result<(), JsValue>;
+
+    /// `RTCRtpSender`, declared here so `replaceTrack` can be bound catching.
+    #[wasm_bindgen(extends = web_sys::RtcRtpSender, js_name = RTCRtpSender)]
+    #[derive(Debug, Clone)]
+    pub(crate) type NativeSender;
+
+    /// `sender.replaceTrack(track)`.
+    #[wasm_bindgen(method, catch, js_class = "RTCRtpSender", js_name = replaceTrack)]
+    pub(crate) fn replace_track(this: &NativeSender, track: Option<&web_sys::MediaStreamTrack>) -> Result<Option<js_sys::Promise>, JsValue>;
+}

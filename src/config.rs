@@ -122,13 +122,64 @@ pub struct IceCandidate {
     pub username_fragment: Option<String>,
 }
 
-/// [`RTCRtpTransceiverInit`](https://developer.mozilla.org/docs/Web/API/RTCPeerConnection/addTransceiver#init),
-/// less `streams` (passed separately as `MediaStream`s) and `sendEncodings`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// [`RTCRtpTransceiverInit`](https://developer.mozilla.org/docs/Web/API/RTCPeerConnection/addTransceiver#init):
+/// the direction, the streams the track is sent in, and the encodings (simulcast layers).
+///
+/// ```no_run
+/// # fn f(pc: &rtc_peer::PeerConnection, camera: &web_sys::MediaStream) -> rtc_peer::Result<()> {
+/// use rtc_peer::{Direction, SendEncoding, TrackKind, TransceiverFor, TransceiverInit};
+/// let layer = |rid: &str, down: f64, bitrate: u32| SendEncoding {
+///     rid: Some(rid.into()), scale_resolution_down_by: Some(down), max_bitrate: Some(bitrate), ..Default::default()
+/// };
+/// let init = TransceiverInit {
+///     direction: Some(Direction::SendOnly),
+///     streams: vec![Clone::clone(camera)], // not `camera.clone()`: that is JS `MediaStream.clone()`
+///     send_encodings: vec![layer("q", 4.0, 150_000), layer("h", 2.0, 500_000), layer("f", 1.0, 1_500_000)],
+/// };
+/// let transceiver = pc.add_transceiver(TransceiverFor::Kind(TrackKind::Video), init, &[])?;
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TransceiverInit {
     /// The initial direction (`sendrecv` when `None`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub direction: Option<Direction>,
+    /// The streams the sender's track is sent in (the far side groups by their ids); none: a
+    /// streamless track. Passed to the browser as the objects themselves. (Copy a handle with
+    /// `Clone::clone(&stream)`: web-sys's inherent `stream.clone()` is JS `clone()`, a new stream.)
+    #[serde(skip)]
+    pub streams: Vec<web_sys::MediaStream>,
+    /// One entry per encoding to send: several, with distinct `rid`s, for simulcast. Empty: the
+    /// browser's single default encoding.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub send_encodings: Vec<SendEncoding>,
+}
+
+/// [`RTCRtpEncodingParameters`](https://developer.mozilla.org/docs/Web/API/RTCRtpSender/setParameters#encodings):
+/// one encoding (a simulcast layer) a sender sends. `None` fields take the browser's defaults.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SendEncoding {
+    /// The RTP stream id naming this layer (required when there are several).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rid: Option<String>,
+    /// Whether the layer is sent (`true` by default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active: Option<bool>,
+    /// The most bits per second to spend on the layer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_bitrate: Option<u32>,
+    /// For video, the factor (≥ 1) the track's resolution is divided by in each dimension.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale_resolution_down_by: Option<f64>,
+}
+
+/// The part of `RTCRtpSendParameters` read back by [`Sender::send_encodings`](crate::Sender::send_encodings).
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct SendParameters {
+    #[serde(default)]
+    pub(crate) encodings: Vec<SendEncoding>,
 }
 
 #[cfg(test)]
@@ -158,6 +209,26 @@ mod tests {
         assert_eq!(c.ice_servers[0].urls, vec!["stun:a".to_string()]);
         assert_eq!(c.ice_transport_policy, Some(IceTransportPolicy::All));
         assert_eq!(c.ice_candidate_pool_size, Some(0));
+    }
+
+    #[test]
+    fn transceiver_init_serializes_its_encodings_not_its_streams() {
+        let init = TransceiverInit {
+            direction: Some(Direction::SendOnly),
+            send_encodings: vec![
+                SendEncoding { rid: Some("h".into()), max_bitrate: Some(500_000), scale_resolution_down_by: Some(2.0), ..Default::default() },
+                SendEncoding { rid: Some("f".into()), active: Some(false), ..Default::default() },
+            ],
+            ..Default::default()
+        };
+        assert_eq!(
+            serde_json::to_string(&init).unwrap(),
+            r#"{"direction":"sendonly","sendEncodings":[{"rid":"h","maxBitrate":500000,"scaleResolutionDownBy":2.0},{"rid":"f","active":false}]}"#
+        );
+        assert_eq!(serde_json::to_string(&TransceiverInit::default()).unwrap(), "{}");
+        let p: SendParameters =
+            serde_json::from_str(r#"{"transactionId":"1","encodings":[{"rid":"h","active":true,"maxBitrate":500000,"networkPriority":"low"}]}"#).unwrap();
+        assert_eq!(p.encodings, vec![SendEncoding { rid: Some("h".into()), active: Some(true), max_bitrate: Some(500_000), ..Default::default() }]);
     }
 
     #[test]

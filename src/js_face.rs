@@ -396,8 +396,9 @@ fn prediction_to_js(p: ReusePrediction) -> Object {
 ///
 /// Safe to call repeatedly: assigning the stream the element already shows is a no-op, so playback
 /// does not restart. `stream` may be `null` to detach.
+// (Rust name `attach_stream_js`: the crate's `attach_stream` is the typed one, for every feature set.)
 #[wasm_bindgen(skip_jsdoc, js_name = attachStream)]
-pub fn attach_stream(element: &JsValue, stream: &JsValue) -> Result<(), JsValue> {
+pub fn attach_stream_js(element: &JsValue, stream: &JsValue) -> Result<(), JsValue> {
     if !is(element, Web::MediaElement) {
         return Err(view::type_error("attachStream: parameter 1 is not of type 'HTMLMediaElement'."));
     }

@@ -60,32 +60,49 @@ static ALLOCATOR: talc::TalckWasm = unsafe { talc::TalckWasm::new_global() };
 mod bindings;
 mod config;
 mod core;
+mod data_channel;
 mod engine;
 mod error;
+mod events;
 #[cfg(feature = "js")]
 mod js_face;
+mod listeners;
+mod media;
 mod negotiate;
 mod negotiation;
 mod negotiator;
 mod peer_connection;
 mod sdp;
 mod sender_reuse;
+mod stats;
 mod stream_grouping;
+mod transceiver;
 mod types;
 mod view;
 
 pub use crate::core::{AddTrackOutcome, LocalStream, RemoteStream, ReusePrediction, ReuseVerdict};
-pub use config::{BundlePolicy, Configuration, IceCandidate, IceServer, IceTransportPolicy, SessionDescription, TransceiverInit};
+pub use config::{BundlePolicy, Configuration, IceCandidate, IceServer, IceTransportPolicy, SendEncoding, SessionDescription, TransceiverInit};
+pub use data_channel::{DataChannel, DataChannelInit, Message};
 pub use error::{Error, ErrorKind, Result};
+pub use events::{Connected, EventStream, IceGatheringComplete};
 pub use gloo_events::EventListener;
+pub use listeners::IceCandidateError;
+/// The JS face's `attachStream` (JS arguments, JS errors), for test harnesses; Rust code uses
+/// [`attach_stream`].
 #[cfg(feature = "js")]
-pub use js_face::{attach_stream, core_class};
+#[doc(hidden)]
+pub use js_face::attach_stream_js;
+#[cfg(feature = "js")]
+pub use js_face::core_class;
+pub use media::attach_stream;
 pub use peer_connection::{DescriptionSlot, PeerConnection, SenderOrTransceiver, TransceiverFor};
 pub use negotiate::{NegotiationEvent, NegotiationOptions, Negotiator};
 pub use negotiation::{NegotiationReport, Offerer, Signal};
 pub use sender_reuse::Reason;
+pub use transceiver::{Sender, Transceiver};
+pub use stats::{CandidatePair, InboundRtp, OutboundRtp, Stats};
 pub use stream_grouping::{StreamlessPolicy, UnknownPolicy};
-pub use types::{ConnectionState, Direction, IceConnectionState, IceGatheringState, SdpType, SignalingState, StreamId, TrackKind, UnknownValue};
+pub use types::{ConnectionState, DataChannelState, Direction, IceConnectionState, IceGatheringState, SdpType, SignalingState, StreamId, TrackKind, UnknownValue};
 
 /// `parts.concat()`, for messages: std's `concat` has an overflow `expect` whose panic message
 /// formatting would keep core::fmt in the wasm (see the size budget).

@@ -194,6 +194,20 @@ spec_enum! {
     }
 }
 
+spec_enum! {
+    /// [`RTCDataChannel.readyState`](https://developer.mozilla.org/docs/Web/API/RTCDataChannel/readyState).
+    DataChannelState {
+        /// `"connecting"`
+        Connecting = "connecting",
+        /// `"open"`
+        Open = "open",
+        /// `"closing"`
+        Closing = "closing",
+        /// `"closed"`
+        Closed = "closed",
+    }
+}
+
 /// The id of a `MediaStream` — on the wire, the first field of an `a=msid` line.
 ///
 /// Tracks sent with the same stream id arrive in one `MediaStream` on the far side.
@@ -265,6 +279,9 @@ web_sys_conversions!(IceConnectionState <=> RtcIceConnectionState {
     Disconnected <=> Disconnected, Failed <=> Failed, Closed <=> Closed,
 });
 web_sys_conversions!(IceGatheringState <=> RtcIceGatheringState { New <=> New, Gathering <=> Gathering, Complete <=> Complete });
+web_sys_conversions!(DataChannelState <=> RtcDataChannelState {
+    Connecting <=> Connecting, Open <=> Open, Closing <=> Closing, Closed <=> Closed,
+});
 web_sys_conversions!(SdpType <=> RtcSdpType { Offer <=> Offer, Pranswer <=> Pranswer, Answer <=> Answer, Rollback <=> Rollback });
 
 #[cfg(test)]

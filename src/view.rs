@@ -424,8 +424,18 @@ pub(crate) fn username_fragment(candidate: &JsValue) -> Option<String> {
     get(candidate, "usernameFragment").as_string()
 }
 
+/// `channel.ordered`, `channel.protocol` and `channel.negotiated` (missing from web-sys' Gecko
+/// IDL), `None` where the browser has no such attribute.
+pub(crate) fn data_channel_options(channel: &JsValue) -> (Option<bool>, Option<String>, Option<bool>) {
+    (get(channel, "ordered").as_bool(), get(channel, "protocol").as_string(), get(channel, "negotiated").as_bool())
+}
+
+/// `event.error` of an `RTCErrorEvent` (`undefined` for another event).
+pub(crate) fn error_of_event(event: &JsValue) -> JsValue {
+    get(event, "error")
+}
+
 /// `element.srcObject = stream` (kept if it is already the one) with `autoplay`; `None` detaches.
-#[cfg(feature = "js")]
 pub(crate) fn attach(element: &JsValue, stream: Option<&MediaStream>) {
     attach_js(element, stream.map_or(&JsValue::NULL, |s| s.as_ref()));
 }

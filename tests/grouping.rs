@@ -369,7 +369,7 @@ async fn a_call_connects_and_announces_each_stream_once<F: Face>() {
     .await;
 }
 
-/// `attachStream` is an export of the JS face with no Rust-face counterpart: one test.
+/// `attachStream`, the JS face's export (the Rust face's typed `attach_stream` is in tests/rust_api.rs).
 #[wasm_bindgen_test]
 async fn attach_stream_is_idempotent() {
     let p = pair::<JsFace>(None);
@@ -379,14 +379,14 @@ async fn attach_stream_is_idempotent() {
     let video = web_sys::window().unwrap().document().unwrap().create_element("video").unwrap();
     set(&video, "muted", &true.into());
     let remote: wasm_bindgen::JsValue = Clone::clone(&p.b.remote_streams()[0].0).into();
-    rtc_peer::attach_stream(&video, &remote).expect("attach");
+    rtc_peer::attach_stream_js(&video, &remote).expect("attach");
     let first = get(&video, "srcObject");
-    rtc_peer::attach_stream(&video, &remote).expect("attach again");
+    rtc_peer::attach_stream_js(&video, &remote).expect("attach again");
     assert!(get(&video, "srcObject") == first && first == remote, "the same stream attached once");
     assert_eq!(get(&video, "autoplay").as_bool(), Some(true), "autoplay set");
-    let bad = rtc_peer::attach_stream(&video, &"nope".into()).map_err(Failure::from_js);
+    let bad = rtc_peer::attach_stream_js(&video, &"nope".into()).map_err(Failure::from_js);
     assert_eq!(bad.err().map(|f| f.name), Some("TypeError".to_string()), "a non-stream is a TypeError");
-    rtc_peer::attach_stream(&video, &wasm_bindgen::JsValue::NULL).expect("detach");
+    rtc_peer::attach_stream_js(&video, &wasm_bindgen::JsValue::NULL).expect("detach");
     assert!(get(&video, "srcObject").is_null(), "detached");
     common::cleanup();
 }
