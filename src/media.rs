@@ -11,7 +11,7 @@ use web_sys::{HtmlMediaElement, MediaStream};
 /// assigning the stream the element already shows is skipped, so playback does not restart.
 ///
 /// ```no_run
-/// # fn f(pc: &rtc_peer::PeerConnection, video: web_sys::HtmlVideoElement) -> rtc_peer::EventListener {
+/// # fn f(pc: &rtc_peer::PeerConnection, video: web_sys::HtmlMediaElement) -> rtc_peer::EventListener {
 /// pc.on_stream_added(move |remote| rtc_peer::attach_stream(&video, Some(&remote.stream)))
 /// # }
 /// ```
