@@ -100,16 +100,19 @@ struct State {
     rules: Rules,
     /// Each sender's transceiver (keys), so history is found when the browser no longer lists it.
     senders: Vec<(u32, u32)>,
-    /// The browser's newest stream object per id, as `track` events show them.
+    /// The browser's newest stream object per id, as `track` events show them; sorted by id.
     natives: Vec<(StreamId, MediaStream)>,
     /// Description calls of the faces under way (each settles itself when it resolves).
     describing: u32,
     /// A negotiator drives this connection (one at most).
     negotiating: bool,
-    /// The last remote SDP parsed, and its sections.
-    sdp: (String, Vec<MediaSection>),
-    /// The last local SDP parsed, and its sections.
-    local_sdp: (String, Vec<MediaSection>),
+    /// The sections of the last remote SDP parsed.
+    sdp: Vec<MediaSection>,
+    /// The sections of the last local SDP parsed.
+    local_sdp: Vec<MediaSection>,
+    /// The [remote, local] SDP strings last parsed (JS strings): an unchanged description is
+    /// neither copied into wasm nor parsed again.
+    seen: Array,
 }
 
 /// An event to dispatch once the borrow is released.
@@ -142,8 +145,9 @@ impl Core {
                 natives: Vec::new(),
                 describing: 0,
                 negotiating: false,
-                sdp: (String::new(), Vec::new()),
-                local_sdp: (String::new(), Vec::new()),
+                sdp: Vec::new(),
+                local_sdp: Vec::new(),
+                seen: Array::of2(&JsValue::UNDEFINED, &JsValue::UNDEFINED),
             }),
         }
     }
@@ -163,7 +167,12 @@ impl Core {
     /// Reads the connection and adds what it shows to the history (so history is kept even
     /// where an event was missed).
     fn observe(&self, pc: &JsValue) -> Result<Connection, Error> {
-        let conn = view::read_connection(pc)?;
+        self.observe_with(pc, false)
+    }
+
+    /// [`observe`](Self::observe), with the descriptions' SDP where it changed (`sdp`).
+    fn observe_with(&self, pc: &JsValue, sdp: bool) -> Result<Connection, Error> {
+        let conn = if sdp { view::read_connection_sdp(pc, &self.read(|st| st.seen.clone())?)? } else { view::read_connection(pc)? };
         self.write(|st| {
             // Transceivers gone from the list (rolled back away) have no history to keep; a closed
             // connection's list may be empty (Firefox), and its history stays true.
@@ -372,8 +381,15 @@ impl Core {
     }
 
     /// The native `track` event.
+    ///
+    /// During a description call of the faces, which settles once it is applied (still before its
+    /// promise resolves), the event only records the browser's stream objects: settling on each
+    /// of a large description's events would read every transceiver once per track.
     pub(crate) fn on_track(&self, pc: &JsValue, event: &JsValue) -> Result<(), Error> {
         let (_, streams) = view::track_event(event);
+        if self.read(|st| st.describing > 0)? {
+            return self.write(|st| note_natives(&mut st.natives, streams));
+        }
         self.settle(pc, Phase::Partial, streams)
     }
 
@@ -389,17 +405,15 @@ impl Core {
     }
 
     fn settle(&self, pc: &JsValue, phase: Phase, seen: Vec<(StreamId, MediaStream)>) -> Result<(), Error> {
-        let conn = self.observe(pc)?;
+        let conn = self.observe_with(pc, true)?;
         let dispatch = self.write(|st| {
-            if st.sdp.0 != conn.remote_sdp {
-                st.sdp = (conn.remote_sdp.clone(), sdp::media_sections(&conn.remote_sdp));
+            if let Some(remote) = &conn.remote_sdp {
+                st.sdp = sdp::media_sections(&remote.as_string().unwrap_or_default());
+                st.seen.set(0, remote.clone());
             }
-            for (id, stream) in seen {
-                st.natives.retain(|(i, _)| *i != id);
-                st.natives.push((id, stream));
-            }
+            note_natives(&mut st.natives, seen);
             let facts: Vec<_> = conn.rows.iter().map(|r| r.receiver.clone()).collect();
-            let received = received(conn.signaling, &st.sdp.1, &facts);
+            let received = received(conn.signaling, &st.sdp, &facts);
             let mut glue = Glue { natives: &st.natives, tracks: Vec::new() };
             let steps = st.books.settle(&received, phase, &mut glue);
             let tracks = glue.tracks;
@@ -407,9 +421,11 @@ impl Core {
                 local_ids_from_sdp(st, &conn);
                 // The browser's stream objects are kept while the remote description names their
                 // id: a track received later in that stream may come with no new `track` event.
-                let (books, sections) = (&st.books, &st.sdp.1);
+                let mut named: Vec<&StreamId> = st.sdp.iter().flat_map(|m| &m.stream_ids).collect();
+                named.sort_unstable();
+                let held: Vec<(&StreamId, &MediaStream)> = st.books.groups().iter().filter_map(|g| Some((g.key.stream_id()?, &g.stream))).collect();
                 st.natives.retain(|(id, s)| {
-                    books.groups().iter().any(|g| &g.stream == s) || sections.iter().any(|m| m.stream_ids.contains(id))
+                    named.binary_search(&id).is_ok() || held.iter().any(|(i, g)| *i == id && *g == s)
                 });
             }
             apply(steps, &tracks, &conn)
@@ -448,8 +464,9 @@ impl Core {
         self.write(|st| {
             st.books.clear();
             st.natives = Vec::new();
-            st.sdp = (String::new(), Vec::new());
-            st.local_sdp = (String::new(), Vec::new());
+            st.sdp = Vec::new();
+            st.local_sdp = Vec::new();
+            st.seen = Array::of2(&JsValue::UNDEFINED, &JsValue::UNDEFINED);
         })?;
         Ok(result)
     }
@@ -461,17 +478,30 @@ impl Core {
 /// is what the far side groups by.
 /// Only when the local description is new: calls made since it was set are not undone.
 fn local_ids_from_sdp(st: &mut State, conn: &Connection) {
-    if st.local_sdp.0 == conn.local_sdp {
-        return;
-    }
-    st.local_sdp = (conn.local_sdp.clone(), sdp::media_sections(&conn.local_sdp));
+    let Some(local) = &conn.local_sdp else { return };
+    st.local_sdp = sdp::media_sections(&local.as_string().unwrap_or_default());
+    st.seen.set(1, local.clone());
     for r in &conn.rows {
-        let Some(section) = r.receiver.mid.as_deref().and_then(|mid| sdp::section_for_mid(&st.local_sdp.1, mid)) else { continue };
+        let Some(section) = r.receiver.mid.as_deref().and_then(|mid| sdp::section_for_mid(&st.local_sdp, mid)) else { continue };
         if section.has_msid && section.sends() {
             let key = SenderKey(r.sender);
             if st.registry.stream_ids_of(key) != section.stream_ids.as_slice() {
                 st.registry.set_streams(key, &section.stream_ids);
             }
+        }
+    }
+}
+
+/// Records the browser's stream objects a `track` event showed, the newest per id (sorted by id).
+fn note_natives(natives: &mut Vec<(StreamId, MediaStream)>, seen: Vec<(StreamId, MediaStream)>) {
+    for (id, stream) in seen {
+        match natives.binary_search_by(|(i, _)| i.cmp(&id)) {
+            Ok(i) => {
+                if let Some(slot) = natives.get_mut(i) {
+                    slot.1 = stream;
+                }
+            }
+            Err(i) => natives.insert(i, (id, stream)),
         }
     }
 }
@@ -496,7 +526,8 @@ impl Streams<MediaStream> for Glue<'_> {
     }
 
     fn native(&self, id: &StreamId) -> Option<MediaStream> {
-        self.natives.iter().find(|(i, _)| i == id).map(|(_, s)| Clone::clone(s))
+        let i = self.natives.binary_search_by(|(i, _)| i.cmp(id)).ok()?;
+        self.natives.get(i).map(|(_, s)| Clone::clone(s))
     }
 
     fn make(&mut self) -> MediaStream {

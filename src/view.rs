@@ -42,7 +42,9 @@ export function key(o, add) {
 const DIR = ['sendrecv', 'sendonly', 'recvonly', 'inactive', 'stopped'], KIND = ['audio', 'video'];
 const SIG = ['stable', 'have-local-offer', 'have-remote-offer', 'have-local-pranswer', 'have-remote-pranswer', 'closed'];
 const COLS = 8;
-export function readConnection(pc) {
+// `seen`: the [remote, local] SDP strings the caller last parsed, or undefined for no SDP at all;
+// an SDP equal to the one seen comes back as undefined (not copied into wasm again).
+export function readConnection(pc, seen) {
   // Firefox throws from getTransceivers() once closed: a closed connection then has none.
   const sig = SIG.indexOf(pc.signalingState);
   let ts; try { ts = pc.getTransceivers(); } catch (e) { if (sig !== 5) throw e; ts = []; }
@@ -56,8 +58,12 @@ export function readConnection(pc) {
     rows[o + 6] = cd == null ? -2 : DIR.indexOf(cd); rows[o + 7] = r.readyState === 'ended' ? 1 : 0;
     mids[i] = t.mid ?? '';
   }
-  const closed = sig === 5;
-  return [ts, senders, tracks, rows, mids.join('\n'), sig, closed ? '' : pc.remoteDescription?.sdp ?? '', closed ? '' : pc.localDescription?.sdp ?? ''];
+  const closed = sig === 5, out = [ts, senders, tracks, rows, mids.join('\n'), sig];
+  if (seen) {
+    const r = closed ? '' : pc.remoteDescription?.sdp ?? '', l = closed ? '' : pc.localDescription?.sdp ?? '';
+    out.push(r === seen[0] ? undefined : r, l === seen[1] ? undefined : l);
+  }
+  return out;
 }
 
 export function trackEvent(e) {
@@ -113,7 +119,7 @@ extern "C" {
     #[wasm_bindgen(js_name = key)]
     fn key_js(object: &JsValue, add: i32) -> u32;
     #[wasm_bindgen(js_name = readConnection)]
-    fn read_connection_js(pc: &JsValue) -> Array;
+    fn read_connection_js(pc: &JsValue, seen: &JsValue) -> Array;
     #[wasm_bindgen(js_name = trackEvent)]
     fn track_event_js(event: &JsValue) -> Array;
     #[wasm_bindgen(js_name = streamTracks)]
@@ -262,8 +268,9 @@ pub(crate) struct Connection {
     tracks: Array,
     pub(crate) rows: Vec<Row>,
     pub(crate) signaling: SignalingState,
-    pub(crate) remote_sdp: String,
-    pub(crate) local_sdp: String,
+    /// The remote / local description's SDP (a JS string), where asked for and not the one seen.
+    pub(crate) remote_sdp: Option<JsValue>,
+    pub(crate) local_sdp: Option<JsValue>,
 }
 
 impl Connection {
@@ -314,10 +321,19 @@ fn lines(s: &str) -> Vec<&str> {
     }
 }
 
-/// Reads every transceiver of `pc` (`getTransceivers()` order), its signaling state and the
-/// remote description's SDP.
+/// Reads every transceiver of `pc` (`getTransceivers()` order) and its signaling state.
 pub(crate) fn read_connection(pc: &JsValue) -> Result<Connection, Error> {
-    let parts = read_connection_js(pc);
+    read_connection_with(pc, &JsValue::UNDEFINED)
+}
+
+/// [`read_connection`], and the remote and local SDP where they are not the strings in `seen`
+/// (`[remote, local]`, as last parsed): a description is copied into wasm once, not on every read.
+pub(crate) fn read_connection_sdp(pc: &JsValue, seen: &Array) -> Result<Connection, Error> {
+    read_connection_with(pc, seen)
+}
+
+fn read_connection_with(pc: &JsValue, seen: &JsValue) -> Result<Connection, Error> {
+    let parts = read_connection_js(pc, seen);
     let nums = ints(parts.get(3).unchecked_ref());
     let mids = parts.get(4).as_string().unwrap_or_default();
     let mut mids = lines(&mids).into_iter();
@@ -344,8 +360,8 @@ pub(crate) fn read_connection(pc: &JsValue) -> Result<Connection, Error> {
         tracks: parts.get(2).unchecked_into(),
         rows,
         signaling,
-        remote_sdp: parts.get(6).as_string().unwrap_or_default(),
-        local_sdp: parts.get(7).as_string().unwrap_or_default(),
+        remote_sdp: Some(parts.get(6)).filter(JsValue::is_string),
+        local_sdp: Some(parts.get(7)).filter(JsValue::is_string),
     })
 }
 
