@@ -10,14 +10,27 @@
 // The browser's own members are those of the class's real superclass (`base`, read once here),
 // never looked up by global name at call time: the page may install `PeerConnection` as
 // `window.RTCPeerConnection`, or a shim, at any moment.
+//
+// Stack headroom: every call into the core first takes some stack here. Called from deep in a
+// recursion of the page's own, the wasm could otherwise run out of stack in the middle of a step,
+// and that trap unwinds past Rust: a borrow left taken, the allocator mid-update (the instance
+// broken for every later call on every connection), or the browser's call done and its books not.
+// Out of stack here, the engine's own RangeError (Firefox: InternalError) is thrown before
+// anything happened. Measured with a call at every depth near exhaustion (tests/page/poison.test.mjs):
+// 50 frames were not always enough in Firefox, 100 were in both browsers; ~1 µs per call.
+export function headroom(n = 160, a = 0, b = 0, c = 0) { return n > 0 ? headroom(n - 1, b, c, a) + 1 : a + b + c; }
+
 export function definePeerConnection(Core) {
   class PeerConnection extends RTCPeerConnection {
-    #core;
+    #coreField;
+    // Every member reaches the core through here, so through `headroom`.
+    get #core() { headroom(); return this.#coreField; }
 
     constructor() {
+      headroom();
       const core = new Core(arguments[0], base); // validates streamlessPolicy before any connection exists
       super(...arguments);
-      this.#core = core;
+      this.#coreField = core;
       this.addEventListener('track', (e) => core.onTrack(this, e));
       // Descriptions applied on the raw object are settled a task later (the faces' own settle first).
       this.addEventListener('signalingstatechange', () => {

@@ -1,6 +1,7 @@
 // The package entry (bundler build). See peer-class.js for the class and why it is a subclass.
-import { PeerConnectionCore, attachStream } from './rtc_peer.js';
-import { definePeerConnection } from './peer-class.js';
+import { PeerConnectionCore, attachStream as attach } from './rtc_peer.js';
+import { definePeerConnection, headroom } from './peer-class.js';
 
 export const PeerConnection = definePeerConnection(PeerConnectionCore);
-export { attachStream };
+/** `element.srcObject = stream` (with autoplay); safe to call repeatedly; null detaches (see rtc-peer.d.ts). */
+export function attachStream(element, stream) { headroom(); return attach(element, stream); }
