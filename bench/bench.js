@@ -159,6 +159,85 @@ async function eventPath(kind, n) {
   return median(times);
 }
 
+// ----- SFU scale --------------------------------------------------------------------------------
+// One subscriber connection receiving `feeds` publishers, audio + video in one stream each, as an
+// SFU offers it (Janus with use_msid: one a=msid stream per feed, sendonly m-lines, all bundled).
+// The offers come from a native "server" connection, so native and wrapped apply the same SDP.
+// Both sides use max-bundle, as an SFU's subscribers do in effect: with the default policy
+// Chromium's own cost grows with the square of the m-lines (a 160-feed answer takes ~50 s).
+const SFU_CONFIG = { bundlePolicy: 'max-bundle' };
+
+/** A native connection shaped like an SFU's side of one subscription (no tracks: msid only). */
+function sfuServer(feeds) {
+  const server = new RTCPeerConnection(SFU_CONFIG);
+  for (let f = 0; f < feeds; f++) {
+    const s = new MediaStream();
+    server.addTransceiver('audio', { direction: 'sendonly', streams: [s] });
+    server.addTransceiver('video', { direction: 'sendonly', streams: [s] });
+  }
+  return server;
+}
+
+/**
+ * Subscribes to `feeds` feeds, then one feed leaves (its m-lines re-offered inactive, as Janus
+ * does) and a new one joins on the freed m-lines (recycled mids, new stream id). Returns ms per
+ * offer applied (setRemoteDescription), µs per track event of the join, the leave's and the
+ * recycle's offers, and µs per read of the remote groups (wrapped `remoteStreams()`, native
+ * `getReceivers()`, the nearest native read: the browser keeps no groups).
+ */
+async function sfuScale(kind, feeds) {
+  const server = sfuServer(feeds);
+  const pc = new (cls(kind))(SFU_CONFIG);
+  try {
+    let events = 0;
+    pc.addEventListener(kind === 'wrapped' ? 'streamadded' : 'track', () => events++);
+    await server.setLocalDescription();
+    let t0 = performance.now();
+    await pc.setRemoteDescription(server.localDescription);
+    const join = performance.now() - t0;
+    const want = kind === 'wrapped' ? feeds : 2 * feeds;
+    if (events !== want) throw new Error(`sfuScale(${kind}, ${feeds}): ${events} events on join, expected ${want}`);
+    await pc.setLocalDescription();
+    await server.setRemoteDescription(pc.localDescription);
+
+    const reads = Math.max(5, Math.round(2000 / feeds));
+    let sink = 0;
+    t0 = performance.now();
+    for (let i = 0; i < reads; i++) sink += kind === 'wrapped' ? pc.remoteStreams().length : pc.getReceivers().length;
+    const read = ((performance.now() - t0) * 1000) / reads;
+    if (sink !== reads * (kind === 'wrapped' ? feeds : 2 * feeds)) throw new Error(`sfuScale(${kind}, ${feeds}): read ${sink / reads} groups`);
+
+    // Feed 0 leaves: its two m-lines go inactive.
+    const [ta, tv] = server.getTransceivers();
+    ta.direction = 'inactive';
+    tv.direction = 'inactive';
+    await server.setLocalDescription();
+    t0 = performance.now();
+    await pc.setRemoteDescription(server.localDescription);
+    const leave = performance.now() - t0;
+    await pc.setLocalDescription();
+    await server.setRemoteDescription(pc.localDescription);
+    if (kind === 'wrapped' && pc.remoteStreams().length !== feeds - 1) throw new Error(`sfuScale: ${pc.remoteStreams().length} groups after a leave`);
+
+    // A new feed on the freed m-lines (same mids, a new stream id).
+    const s = new MediaStream();
+    ta.direction = 'sendonly';
+    tv.direction = 'sendonly';
+    ta.sender.setStreams(s);
+    tv.sender.setStreams(s);
+    await server.setLocalDescription();
+    t0 = performance.now();
+    await pc.setRemoteDescription(server.localDescription);
+    const recycle = performance.now() - t0;
+    await pc.setLocalDescription();
+    if (kind === 'wrapped' && pc.remoteStreams().length !== feeds) throw new Error(`sfuScale: ${pc.remoteStreams().length} groups after a recycle`);
+    return { join, perTrack: (join * 1000) / (2 * feeds), read, leave, recycle };
+  } finally {
+    pc.close();
+    server.close();
+  }
+}
+
 // ----- memory -----------------------------------------------------------------------------------
 
 async function fullGc() {
@@ -314,7 +393,7 @@ function benchProbes() {
 }
 
 window.bench = {
-  addRemove, getTransceivers, signalingState, negotiation, eventPath,
+  addRemove, getTransceivers, signalingState, negotiation, eventPath, sfuScale,
   memoryStart, memoryCycles, memoryEnd, lastClosed: () => memState?.lastClosed ?? null,
   snapshot, fullGc,
   info: () => ({ batches: BATCHES, userAgent: navigator.userAgent, crossOriginIsolated, gc: typeof gc === 'function' ? 'gc()' : 'allocation pressure', preciseMemory: !!performance.memory }),

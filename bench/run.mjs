@@ -10,7 +10,7 @@
 //   --runs N        runs per row (default 7)
 //   --cycles N      memory cycles (default 1000), --warmup N memory warm-up cycles (default 100)
 //   --quick         small N everywhere (development: ~30 s)
-//   --only a,b      only these row groups: calls, negotiation, event, startup, size, memory
+//   --only a,b      only these row groups: calls, negotiation, event, scale, startup, size, memory
 //   --no-firefox    do not try Firefox
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -37,6 +37,12 @@ const wants = (group) => !ONLY || ONLY.includes(group);
 const N = quick
   ? { addRemove: 30, getTransceivers: 5000, signalingState: 50000, negotiation: 3, eventPath: 3 }
   : { addRemove: 100, getTransceivers: 20000, signalingState: 200000, negotiation: 8, eventPath: 10 };
+
+// SFU scale rows: feeds per subscription (Janus itself tops out at 75; past that the offers are
+// synthetic), fewer runs (the 320-feed offer has 640 m-lines: one run past 80 feeds).
+const SCALE_FEEDS = quick ? [5, 40, 160] : [5, 10, 20, 40, 80, 160, 320];
+const SCALE_RUNS = quick ? 1 : 3;
+const SCALE_COLD = 40;
 
 const command = process.env.npm_lifecycle_event === 'bench' && argv.length === 0
   ? 'npm run bench'
@@ -131,6 +137,26 @@ async function pageRows(browser, baseUrl, label) {
     `mean of ${N.negotiation} per run; create 2, addTrack×4, offer/answer, close`));
   await group('event', (page) => rowOf(page, 'event', 'SRD → first callback', 'eventPath', N.eventPath, 'ms',
     `median of ${N.eventPath} per run; native ontrack vs wrapped streamadded`));
+  await group('scale', async (page) => {
+    // Cold: the page's first wrapped description (fresh page: nothing compiled or warmed yet).
+    log(`  sfu scale: cold first join (${SCALE_COLD} feeds)${suffix} …`);
+    const scale = (kind, feeds) => page.evaluate(([kind, feeds]) => window.bench.sfuScale(kind, feeds), [kind, feeds]);
+    const cold = { wrapped: await scale('wrapped', SCALE_COLD), native: await scale('native', SCALE_COLD) };
+    for (const feeds of SCALE_FEEDS) {
+      log(`  sfu scale: ${feeds} feeds${suffix} …`);
+      const runs = await paired(feeds >= 160 ? 1 : SCALE_RUNS, (kind) => scale(kind, feeds), () => page.evaluate(() => window.bench.fullGc()));
+      const m = (kind, k) => median(runs[kind].map((r) => r[k]));
+      const row = (what, k, unit, note = '') => addRow({ group: 'scale', row: `sfu ${feeds} feeds: ${what}${suffix}`, native: m('native', k), wrapped: m('wrapped', k), unit, note });
+      row('join, per track event', 'perTrack', 'µs', `join offer ${fmt(m('native', 'join'))} / ${fmt(m('wrapped', 'join'))} ms, ${2 * feeds} m-lines`);
+      row('leave offer (1 feed inactive)', 'leave', 'ms');
+      row('recycle offer (new feed, same mids)', 'recycle', 'ms');
+      row('read groups', 'read', 'µs/call', `wrapped remoteStreams() (${fmt(m('wrapped', 'read') / feeds)} µs per stream) vs native getReceivers()`);
+      if (feeds === SCALE_COLD) {
+        addRow({ group: 'scale', row: `sfu ${feeds} feeds: cold first join, per track event${suffix}`, native: cold.native.perTrack, wrapped: cold.wrapped.perTrack, unit: 'µs',
+          note: `the page's first description (wrapped first); warm is ${fmt(m('wrapped', 'perTrack'))} µs` });
+      }
+    }
+  });
   return errors;
 }
 
@@ -288,7 +314,7 @@ try {
   if (errors.length) result.pageErrors = errors;
   if (wants('startup')) await startupRows(browser, server.url, null).catch((e) => failed('start-up', e));
 
-  if (!flag('--no-firefox') && (!ONLY || wants('calls') || wants('negotiation') || wants('event') || wants('startup'))) {
+  if (!flag('--no-firefox') && (!ONLY || wants('calls') || wants('negotiation') || wants('event') || wants('scale') || wants('startup'))) {
     const ff = await launchBrowser('firefox').then((b) => ({ browser: b }), (e) => ({ error: String(e?.message ?? e).split('\n')[0] }));
     if (ff.browser) {
       result.browsers.firefox = { version: ff.browser.version, executable: '/usr/bin/firefox-esr' };
