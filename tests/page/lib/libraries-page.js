@@ -218,5 +218,249 @@ window.lib = {
     return result;
   },
 };
+
+/**
+ * Calls `fn` with the stack almost exhausted: recurses until the engine throws its stack-overflow
+ * error (RangeError in Chromium, InternalError "too much recursion" in Firefox), unwinds `k`
+ * frames, and calls `fn` there. Resolves to `{ ok, value }` or `{ ok: false, name, message }`.
+ */
+function nearOverflow(k, fn) {
+  let unwound = 0;
+  let outcome = null;
+  const down = () => {
+    try {
+      down();
+    } catch (e) {
+      if (outcome) throw e;
+      if (unwound++ < k) throw e; // keep unwinding, towards more stack
+      try {
+        outcome = { ok: true, value: fn() };
+      } catch (err) {
+        outcome = { ok: false, name: err?.name ?? typeof err, message: String(err?.message ?? err) };
+      }
+    }
+  };
+  down();
+  return outcome;
+}
+
+/** A loopback call between two fresh connections of the package's class: audio + video. */
+async function freshCall(PeerConnection, cam) {
+  const a = new PeerConnection();
+  const b = new PeerConnection();
+  for (const [x, y] of [[a, b], [b, a]]) x.addEventListener('icecandidate', ({ candidate }) => { if (candidate) y.addIceCandidate(candidate).catch(() => {}); });
+  for (const t of cam.getTracks()) a.addTrack(t, cam);
+  await a.setLocalDescription();
+  await b.setRemoteDescription(a.localDescription);
+  await b.setLocalDescription();
+  await a.setRemoteDescription(b.localDescription);
+  await until('the fresh call connects', () => a.connectionState === 'connected' && b.connectionState === 'connected');
+  const r = { books: { a: window.lib.books(a), b: window.lib.books(b) }, stream: cam.id };
+  a.close();
+  b.close();
+  r.closed = [a.signalingState, b.signalingState];
+  return r;
+}
+
+/**
+ * Stack exhaustion around one operation (issue #11, item 2). Sweeps `k` (frames unwound from the
+ * overflow) upwards, one frame at a time, calling the operation near the overflow until a call
+ * returns normally. An attempt whose call threw is "took effect" when the browser's state shows
+ * the native call happened anyway. After each attempt that took effect, and at the end, the
+ * same connection's books are read (the node side checks them), then a fresh connection makes a call.
+ */
+async function poisonSweep(op, maxK = 4000) {
+  const PeerConnection = window.lib.PeerConnection;
+  const cam = await window.lib.camera();
+  const video = cam.getVideoTracks()[0];
+  const stream = new MediaStream();
+  const pc = new PeerConnection();
+  const far = new PeerConnection();
+  const attempts = []; // the attempts that threw, compressed: { name, count, tookEffect }
+  const effects = []; // attempts that threw after the native call took effect: { k, name, message, books }
+  const note = (o) => {
+    const last = attempts[attempts.length - 1];
+    if (last && last.name === o.name && last.tookEffect === o.tookEffect) last.count += 1;
+    else attempts.push({ name: o.name, message: o.message, tookEffect: o.tookEffect, count: 1, firstK: o.k });
+  };
+  const offer = async () => { const o = new PeerConnection(); o.addTrack(video.clone(), stream); const d = await o.createOffer(); o.close(); return d; };
+
+  // What each operation does, and how to tell that the native call happened.
+  let sender = null;
+  let desc = null;
+  const ops = {
+    addTrack: {
+      prepare: () => { sender = null; return video.clone(); },
+      call: (track) => pc.addTrack(track, stream),
+      effect: (track) => pc.getSenders().some((s) => s.track === track),
+    },
+    addTransceiver: {
+      prepare: () => video.clone(),
+      call: (track) => pc.addTransceiver(track, { direction: 'sendrecv', streams: [stream] }),
+      effect: (track) => pc.getSenders().some((s) => s.track === track),
+    },
+    removeTrack: {
+      prepare: () => { if (!sender || !sender.track) sender = pc.addTrack(video.clone(), stream); return sender; },
+      call: (s) => pc.removeTrack(s),
+      effect: (s) => s.track === null,
+    },
+    setLocalDescription: {
+      async prepare() { await rollback(pc); if (!pc.getSenders().length) pc.addTrack(video.clone(), stream); },
+      call: () => pc.setLocalDescription(),
+      effect: () => pc.signalingState === 'have-local-offer',
+      async: true,
+    },
+    setRemoteDescription: {
+      async prepare() { await rollback(pc); desc ??= await offer(); return desc; },
+      call: (d) => pc.setRemoteDescription(d),
+      effect: () => pc.signalingState === 'have-remote-offer',
+      async: true,
+    },
+    close: {
+      prepare() { if (!pc.getSenders().length) pc.addTrack(video.clone(), stream); },
+      call: () => pc.close(),
+      effect: () => pc.signalingState === 'closed',
+    },
+  }[op];
+
+  // One attempt: `k` frames above the overflow, less `pad` words of arguments (a finer step
+  // than one frame). Resolves to whether the call returned normally.
+  let ok = null;
+  let tries = 0;
+  const attempt = async (k, pad) => {
+    tries += 1;
+    const arg = await ops.prepare();
+    const o = nearOverflow(k, pad ? () => padded(pad, () => ops.call(arg)) : () => ops.call(arg));
+    let result = o;
+    if (o.ok && ops.async) {
+      // The synchronous part survived; the promise settles at a normal depth.
+      result = await o.value.then(() => ({ ok: true }), (e) => ({ ok: false, name: e?.name, message: String(e?.message ?? e), async: true }));
+    }
+    if (ops.async) await sleep(0);
+    const tookEffect = ops.effect(arg);
+    if (result.ok) return { ok: true, tookEffect };
+    note({ k, name: result.name, message: result.message, tookEffect });
+    if (tookEffect) {
+      await sleep(50); // a description applied on the raw object is settled a task later
+      effects.push({ k, pad, name: result.name, message: result.message, async: !!result.async, books: pc.signalingState === 'closed' ? null : window.lib.books(pc), localStreams: localStreams(pc) });
+    }
+    return { ok: false, tookEffect };
+  };
+  // The recursion's frames must keep one size through the sweep: warm it up to the engine's
+  // optimising tier first (its frames shrink when it gets there).
+  for (let i = 0; i < 30; i++) nearOverflow(0, () => 0);
+  // So must the operations: the engines compile wasm and JS lazily and re-tier hot code, each
+  // tier with frames of its own size. Run every wrapped operation until it is hot.
+  await warmUp(PeerConnection, video, stream);
+  // Coarse: the smallest k at which a call returns normally (binary search, then one frame at a
+  // time over the 25 frames below it, where the overflow moves through the operation).
+  let lo = 0;
+  let hi = maxK;
+  if (op === 'close') hi = 0; // one-shot: sweep from the start
+  while (lo < hi && pc.signalingState !== 'closed') {
+    const mid = (lo + hi) >> 1;
+    if ((await attempt(mid, 0)).ok) hi = mid;
+    else lo = mid + 1;
+  }
+  if (op !== 'close' || pc.signalingState !== 'closed') {
+    for (let k = Math.max(0, lo - 25); k <= maxK && !ok; k++) {
+      const a = await attempt(k, 0);
+      if (a.ok) ok = { k, tookEffect: a.tookEffect };
+      else if (op === 'close' && pc.signalingState === 'closed') break; // nothing left to close
+    }
+  }
+  // Fine: from one frame below kOk upwards, each frame less PAD..0 argument words (an 8-byte
+  // step), until a call returns normally: the overflow may strike after the native call here.
+  if (ok && pc.signalingState !== 'closed') {
+    outer: for (let k = Math.max(0, ok.k - 1); k <= ok.k; k++) {
+      for (let pad = PAD; pad >= 0; pad -= 1) {
+        const a = await attempt(k, pad);
+        if (a.ok) { ok.fine = { k, pad }; break outer; }
+        if (op === 'close' && pc.signalingState === 'closed') break outer;
+      }
+    }
+  }
+  await sleep(50);
+  const final = {
+    signalingState: pc.signalingState,
+    books: pc.signalingState === 'closed' ? null : window.lib.books(pc),
+    localStreams: localStreams(pc),
+    remoteStreams: pc.remoteStreams().map((s) => ({ id: s.id, tracks: s.getTracks().map((t) => t.id) })),
+    stream: stream.id,
+    offerStream: null,
+  };
+  // The same connection in a call (unless the sweep closed it): the far side groups by its books.
+  if (pc.signalingState !== 'closed') {
+    await rollback(pc);
+    for (const [x, y] of [[pc, far], [far, pc]]) x.addEventListener('icecandidate', ({ candidate }) => { if (candidate) y.addIceCandidate(candidate).catch(() => {}); });
+    if (!pc.getSenders().some((s) => s.track)) pc.addTrack(video.clone(), stream);
+    await pc.setLocalDescription();
+    await far.setRemoteDescription(pc.localDescription);
+    await far.setLocalDescription();
+    await pc.setRemoteDescription(far.localDescription);
+    await until('the swept connection connects', () => pc.connectionState === 'connected');
+    final.call = { books: { pc: window.lib.books(pc), far: window.lib.books(far) }, localStreams: localStreams(pc) };
+  }
+  let closeError = null;
+  try { pc.close(); } catch (e) { closeError = `${e.name}: ${e.message}`; }
+  final.closedAfter = pc.signalingState;
+  final.closeError = closeError;
+  far.close();
+  const fresh = await freshCall(PeerConnection, cam);
+  for (const t of cam.getTracks()) t.stop();
+  return { op, ok, tries, attempts, effects, final, fresh };
+}
+
+/** Back to stable (Firefox rolls a remote offer back only with setRemoteDescription). */
+async function rollback(pc) {
+  if (pc.signalingState === 'have-local-offer') await pc.setLocalDescription({ type: 'rollback' });
+  else if (pc.signalingState === 'have-remote-offer') await pc.setRemoteDescription({ type: 'rollback' });
+}
+
+async function warmUp(PeerConnection, video, stream) {
+  const scratch = new PeerConnection();
+  for (let i = 0; i < 60; i++) {
+    const t = video.clone();
+    scratch.removeTrack(i % 2 ? scratch.addTrack(t, stream) : scratch.addTransceiver(t, { streams: [stream] }).sender);
+    t.stop();
+  }
+  const o = new PeerConnection();
+  o.addTrack(video.clone(), stream);
+  const offer = await o.createOffer();
+  for (let i = 0; i < 6; i++) {
+    await scratch.setLocalDescription();
+    await scratch.setLocalDescription({ type: 'rollback' });
+    await scratch.setRemoteDescription(offer);
+    await rollback(scratch);
+  }
+  scratch.close();
+  o.close();
+  for (let i = 0; i < 15; i++) {
+    const pc = new PeerConnection();
+    pc.addTrack(video.clone(), stream);
+    pc.close();
+  }
+  for (let i = 0; i < 200; i++) padded(i % 48, () => 0);
+}
+
+const PAD = 24; // words of arguments: about a frame of the sweep's recursion
+/** Calls `fn` from a frame holding `n` extra argument words. */
+function padded(n, fn) {
+  return padFrame.apply(null, [fn, ...new Array(n).fill(0)]);
+}
+function padFrame(fn) {
+  return fn();
+}
+
+function localStreams(pc) {
+  try {
+    return pc.localStreams().map((r) => ({ id: r.id, tracks: r.tracks.map((t) => t.id).sort(), senders: r.senders.length }));
+  } catch (e) {
+    return `${e.name}: ${e.message}`;
+  }
+}
+window.lib.poisonSweep = poisonSweep;
+window.lib.nearOverflow = nearOverflow;
+
 document.getElementById('status').textContent = 'ready';
 document.body.dataset.ready = 'true';
