@@ -38,19 +38,21 @@ for (const name of BROWSERS) {
     const server = await serveStatic(ROOT);
     const browser = await launch(name);
     t.diagnostic(`${name}: ${browser.version}`);
+    // One page for all the operations, in order: each sweep's failures must not break the next
+    // sweep either (a poisoned instance would fail every case after the first).
+    const problems = [];
+    const page = await browser.newPage();
+    watch(page, problems, name);
+    await page.goto(server.url + PAGE);
+    await page.waitForFunction(() => document.body.dataset.ready === 'true');
+    await page.evaluate(() => window.lib.loadPackage());
     try {
       for (const op of OPS) {
         await t.test(`${op} near stack exhaustion leaves the books right and the instance working [${name}]`, async (st) => {
-          const problems = [];
-          const page = await browser.newPage();
-          watch(page, problems, op);
-          await page.goto(server.url + PAGE);
-          await page.waitForFunction(() => document.body.dataset.ready === 'true');
-          await page.evaluate(() => window.lib.loadPackage());
+          problems.length = 0;
           const r = await page.evaluate((o) => window.lib.poisonSweep(o), op);
-          const pageErrors = await page.evaluate(() => window.lib.errors);
-          await page.close();
-          st.diagnostic(`${op}: ${r.tries} calls; threw ${JSON.stringify(r.attempts)}; first success at k=${r.ok?.k}; threw after taking effect: ${r.effects.length}` +
+          const pageErrors = await page.evaluate(() => window.lib.errors.splice(0));
+          st.diagnostic(`${op}: ${r.tries} calls (ms: ${Object.entries(r.ms).map(([k, v]) => `${k} ${Math.round(v)}`).join(', ')}); threw ${JSON.stringify(r.attempts)}; first success at k=${r.ok?.k}; threw after taking effect: ${r.effects.length}` +
             (r.effects.length ? ` (${[...new Set(r.effects.map((e) => `${e.name}: ${e.message}`))].join('; ')})` : ''));
 
           assert.ok(r.ok || (op === 'close' && r.final.signalingState === 'closed'), 'some call near the overflow returned normally (the sweep reached enough stack)');
