@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import HtmlWebpackPlugin from 'html-webpack-plugin';
+import { attachRelay } from './www/relay-server.mjs';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 // The built package (scripts/build-pkg.sh); RTC_PEER_PKG points the demo at another build of it.
@@ -54,11 +55,14 @@ export default (env, argv) => {
       client: { logging: 'warn', overlay: { errors: true, warnings: false } },
       static: false,
       onListening(devServer) {
+        // The signalling relay of the demo's two-browser mode, on the same server: ws://…/relay?room=NAME
+        attachRelay(devServer.server);
         const { port } = devServer.server.address();
         const url = `http://127.0.0.1:${port}/`;
         // Printed once the first build is served, after webpack's output, so it is easy to find.
         devServer.middleware.waitUntilValid(() =>
-          console.log(`\n  rtc-peer demo: ${url}\n  two-tab mode:  ${url}?mode=tabs  (open it in two tabs)\n`),
+          console.log(`\n  rtc-peer demo: ${url}\n  two-tab mode:  ${url}?mode=tabs  (open it in two tabs)\n` +
+            `  two browsers:  ${url}?room=demo&relay  (open it in Chromium and in Firefox)\n`),
         );
       },
     },

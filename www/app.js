@@ -6,9 +6,12 @@ import { $, h, setState, showNotice, hideNotice, short, log } from './ui.js';
 import { camera, describeMediaError, syntheticVideo, syntheticAudio, syntheticCamera, stopTrack } from './media.js';
 import { loopback } from './loopback.js';
 import { tabs } from './tabs.js';
+import { relay } from './relay.js';
 
 const params = new URLSearchParams(location.search);
-const mode = params.get('mode') === 'tabs' ? 'tabs' : 'loopback';
+// `?room=NAME&relay` (or `?mode=relay&room=NAME`): two browsers through npm start's signalling relay.
+const mode = params.has('relay') || params.get('mode') === 'relay' ? 'relay' : params.get('mode') === 'tabs' ? 'tabs' : 'loopback';
+const room = params.get('room') || 'demo';
 const MAX_STREAMLESS = 4;
 
 /** Everything this page sends, kept across calls (two-tab mode makes a new call per partner). */
@@ -16,6 +19,7 @@ const local = {
   cam: null, // the camera MediaStream (or a synthetic one)
   second: null, // { track, stream }: the second video track, in a stream of its own
   streamless: [], // tracks added with no stream
+  screen: null, // a screen-like canvas track sent with no stream (relay mode's renegotiation control)
   probes: null, // { audio, video }: ended tracks of each kind, for predictAddTrack
   muted: false,
   hear: false,
@@ -28,7 +32,8 @@ let mismatches = 0;
 
 export function start() {
   document.body.dataset.mode = mode;
-  $(mode === 'tabs' ? 'mode-tabs' : 'mode-loopback').setAttribute('aria-current', 'page');
+  $(mode === 'tabs' ? 'mode-tabs' : mode === 'relay' ? 'mode-relay' : 'mode-loopback').setAttribute('aria-current', 'page');
+  $('mode-relay').href = `?room=${encodeURIComponent(room)}&relay`;
   $('btn-newtab').hidden = mode !== 'tabs';
   if (mode === 'tabs') {
     $('btn-newtab').href = '?mode=tabs' + (params.get('media') ? `&media=${params.get('media')}` : '');
@@ -72,6 +77,7 @@ async function acquire(source) {
   if (!local.started) {
     local.started = true;
     if (mode === 'tabs') startTabs();
+    else if (mode === 'relay') startRelay();
     else startLoopback();
   } else if (session) {
     for (const track of stream.getTracks()) addLocal(session.sender, track, [stream]);
@@ -117,10 +123,33 @@ function startTabs() {
   });
 }
 
+function startRelay() {
+  setState('waiting');
+  relay({
+    PeerConnection,
+    room,
+    policy: () => local.policy,
+    log,
+    onSession: (s) => {
+      clearRemoteTiles();
+      session = s;
+      if (s) {
+        watch(s);
+        // The polite side sends once the first negotiation is over, so the two first offers do
+        // not collide (the impolite side would drop the candidates of the polite side's offer).
+        if (!s.polite) addAllLocal(s.sender);
+        else s.conn.addEventListener('negotiated', () => { if (session === s) addAllLocal(s.sender); }, { once: true });
+      }
+      render();
+    },
+  });
+}
+
 function addAllLocal(pc) {
   if (local.cam) for (const track of local.cam.getTracks()) addLocal(pc, track, [local.cam]);
   if (local.second) addLocal(pc, local.second.track, [local.second.stream]);
   for (const track of local.streamless) addLocal(pc, track, []);
+  if (local.screen) addLocal(pc, local.screen, []);
 }
 
 /** `pc.addTrack`, logging what the library predicted (predictAddTrack) against what happened. */
@@ -242,6 +271,18 @@ function wireControls() {
     if (session) addLocal(session.sender, track, []);
     render();
   });
+  $('btn-screen').addEventListener('click', () => {
+    if (local.screen) {
+      removeLocal(local.screen);
+      log('screen-like track removed (removeTrack)');
+      local.screen = null;
+    } else {
+      local.screen = syntheticVideo('screen (canvas, no stream)', 20, 480, 270);
+      log('screen-like canvas track, added with no stream');
+      if (session) addLocal(session.sender, local.screen, []);
+    }
+    render();
+  });
   $('btn-hear').addEventListener('click', () => {
     local.hear = !local.hear;
     for (const v of document.querySelectorAll('.tile.remote video')) {
@@ -301,12 +342,12 @@ function renderStatus() {
   if (!local.started) return; // still asking for media, or showing why not
   if (!session) {
     setState('waiting');
-    setBadge('waiting', 'waiting for another tab');
+    setBadge('waiting', mode === 'relay' ? `waiting for the other browser · room ${room}` : 'waiting for another tab');
     return;
   }
   const st = session.conn.connectionState;
   setState(st === 'new' ? 'connecting' : st);
-  const where = mode === 'tabs' ? ` · tab ${peerTab}` : ' · loopback';
+  const where = mode === 'tabs' ? ` · tab ${peerTab}` : mode === 'relay' ? ` · relay room ${room}` : ' · loopback';
   setBadge(st, STATE_LABEL[st] + (st === 'connected' ? where : ''));
 }
 
@@ -326,6 +367,10 @@ function renderControls() {
   const sl = $('btn-streamless');
   sl.disabled = !local.started || local.streamless.length >= MAX_STREAMLESS;
   sl.textContent = `Add streamless track (${local.streamless.length}/${MAX_STREAMLESS})`;
+  const screen = $('btn-screen');
+  screen.disabled = !local.started;
+  screen.textContent = local.screen ? 'Remove screen track' : 'Add screen track (no stream)';
+  screen.setAttribute('aria-pressed', String(!!local.screen));
   const hear = $('btn-hear');
   hear.disabled = !local.started;
   hear.textContent = local.hear ? 'Silence remote audio' : 'Hear remote audio';

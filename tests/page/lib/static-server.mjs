@@ -22,7 +22,7 @@ const TYPES = {
 };
 
 /**
- * Serves `root`. Returns `{ url, port, requests, close() }`; `url` ends with '/'. `requests` lists
+ * Serves `root`. Returns `{ url, port, server, requests, close() }`; `url` ends with '/'. `requests` lists
  * `{ method, path, status }` for every request (handy to assert nothing 404s).
  * Options: `csp` (header value, or null for none), `headers` (extra headers), `port` (0 = free).
  */
@@ -62,6 +62,7 @@ export async function serveStatic(root, { csp = STRICT_CSP, headers = {}, port =
   return {
     url: `http://127.0.0.1:${actual}/`,
     port: actual,
+    server, // the http.Server (e.g. to attach the demo's relay to its upgrade event)
     requests,
     close: () =>
       new Promise((resolve) => {
