@@ -247,7 +247,7 @@ async function memoryRows(browser, baseUrl) {
   addRow({ group: 'memory', row: 'memory: listeners left on shared objects', native: leftOn(native), wrapped: leftOn(wrapped), unit: 'listeners', ratio: null,
     note: `window, document, tracks, stream, AudioContext; on a closed connection itself: ${wrapped.listenersOnClosedConnection?.join(', ') || 'none'} (wrapped), ${native.listenersOnClosedConnection?.join(', ') || 'none'} (native)` });
   addRow({ group: 'memory', row: 'memory: wasm-bindgen closures', native: null, wrapped: glueClosureShims(), unit: 'shims', ratio: null,
-    note: 'static: Closure shims in the glue (0 ⇒ none can be left)' });
+    note: "static: Closure support in the glue (wasm-bindgen-futures' promise callbacks, each owned by its promise; src/ never forgets a closure: tests/page/memory.test.mjs)" });
   for (const r of [native, wrapped]) if (r.failures.length) log(`  memory ${r.kind}: ${r.failures.length} failed cycles, first: ${r.failures[0].error}`);
   return { native, wrapped };
 }
