@@ -17,7 +17,7 @@
 
 use crate::bindings::{self, Native};
 use crate::core::Core;
-use crate::error::{Error, ErrorKind};
+use crate::error::Error;
 use crate::negotiation::{DescriptionPlan, NegotiationReport, Perfect};
 use crate::types::{SdpType, SignalingState};
 use crate::view;
@@ -96,12 +96,7 @@ fn raw(pc: &JsValue) -> &RtcPeerConnection {
 }
 
 fn signaling(pc: &JsValue) -> Result<SignalingState, Error> {
-    SignalingState::try_from(raw(pc).signaling_state()).map_err(|_| {
-        Error::library(
-            ErrorKind::Operation,
-            "rtc-peer: the browser reported a signalingState the spec does not define",
-        )
-    })
+    SignalingState::try_from(raw(pc).signaling_state()).map_err(crate::peer_connection::unknown)
 }
 
 fn now() -> f64 {
