@@ -6,9 +6,10 @@ import { $, h, setState, showNotice, hideNotice, short, log } from './ui.js';
 import { camera, describeMediaError, syntheticVideo, syntheticAudio, syntheticCamera, stopTrack } from './media.js';
 import { loopback } from './loopback.js';
 import { tabs } from './tabs.js';
+import { sfu } from './sfu.js';
 
 const params = new URLSearchParams(location.search);
-const mode = params.get('mode') === 'tabs' ? 'tabs' : 'loopback';
+const mode = ['tabs', 'sfu'].includes(params.get('mode')) ? params.get('mode') : 'loopback';
 const MAX_STREAMLESS = 4;
 
 /** Everything this page sends, kept across calls (two-tab mode makes a new call per partner). */
@@ -28,8 +29,12 @@ let mismatches = 0;
 
 export function start() {
   document.body.dataset.mode = mode;
-  $(mode === 'tabs' ? 'mode-tabs' : 'mode-loopback').setAttribute('aria-current', 'page');
+  $(`mode-${mode}`).setAttribute('aria-current', 'page');
   $('btn-newtab').hidden = mode !== 'tabs';
+  // SFU mode: the buttons that send this page's own tracks make no sense (nothing is sent to Janus
+  // from the subscriber); the publisher buttons replace them.
+  for (const id of ['btn-second', 'btn-streamless']) $(id).hidden = mode === 'sfu';
+  for (const id of ['btn-add-publisher', 'btn-remove-publisher']) $(id).hidden = mode !== 'sfu';
   if (mode === 'tabs') {
     $('btn-newtab').href = '?mode=tabs' + (params.get('media') ? `&media=${params.get('media')}` : '');
     $('policy-hint').textContent = 'Applies to streamless tracks this tab receives after the switch (the other tab adds them with pc.addTrack(track)).';
@@ -72,8 +77,9 @@ async function acquire(source) {
   if (!local.started) {
     local.started = true;
     if (mode === 'tabs') startTabs();
+    else if (mode === 'sfu') startSfu();
     else startLoopback();
-  } else if (session) {
+  } else if (session && mode !== 'sfu') {
     for (const track of stream.getTracks()) addLocal(session.sender, track, [stream]);
   }
   render();
@@ -96,6 +102,23 @@ function startLoopback() {
   watch(session);
   log('loopback call: two PeerConnections in this page');
   addAllLocal(session.sender);
+}
+
+function startSfu() {
+  setState('waiting');
+  const janusUrl = params.get('janus') || 'http://127.0.0.1:8088/janus';
+  sfu({ PeerConnection, policy: local.policy, log, janusUrl, onChange: scheduleRender })
+    .then(async (s) => {
+      session = s;
+      watch(s);
+      log('SFU mode: publishers in this page → Janus → one subscriber PeerConnection');
+      for (let i = 0; i < Number(params.get('publishers') ?? 2); i++) await s.sfu.addPublisher();
+      render();
+    })
+    .catch((err) => {
+      setState('error');
+      showNotice('Janus did not answer', `${janusUrl}: ${err.message}. Start the demo with \`npm run demo:sfu\`, which starts Janus and prints this page's URL.`);
+    });
 }
 
 function startTabs() {
@@ -242,6 +265,16 @@ function wireControls() {
     if (session) addLocal(session.sender, track, []);
     render();
   });
+  let busy = false; // one publisher change at a time
+  const publisherChange = (what) => async () => {
+    if (busy || !session?.sfu) return;
+    busy = true;
+    try { await session.sfu[what](); } catch (err) { log(`${what} failed: ${err.message}`, 'warn'); }
+    busy = false;
+    render();
+  };
+  $('btn-add-publisher').addEventListener('click', publisherChange('addPublisher'));
+  $('btn-remove-publisher').addEventListener('click', publisherChange('removePublisher'));
   $('btn-hear').addEventListener('click', () => {
     local.hear = !local.hear;
     for (const v of document.querySelectorAll('.tile.remote video')) {
@@ -306,7 +339,7 @@ function renderStatus() {
   }
   const st = session.conn.connectionState;
   setState(st === 'new' ? 'connecting' : st);
-  const where = mode === 'tabs' ? ` · tab ${peerTab}` : ' · loopback';
+  const where = mode === 'tabs' ? ` · tab ${peerTab}` : mode === 'sfu' ? ` · Janus room ${session.sfu.room}` : ' · loopback';
   setBadge(st, STATE_LABEL[st] + (st === 'connected' ? where : ''));
 }
 
@@ -326,6 +359,9 @@ function renderControls() {
   const sl = $('btn-streamless');
   sl.disabled = !local.started || local.streamless.length >= MAX_STREAMLESS;
   sl.textContent = `Add streamless track (${local.streamless.length}/${MAX_STREAMLESS})`;
+  $('btn-add-publisher').disabled = !session?.sfu;
+  $('btn-remove-publisher').disabled = !session?.sfu?.publishers;
+  if (session?.sfu) $('btn-remove-publisher').textContent = `Remove a publisher (${session.sfu.publishers})`;
   const hear = $('btn-hear');
   hear.disabled = !local.started;
   hear.textContent = local.hear ? 'Silence remote audio' : 'Hear remote audio';

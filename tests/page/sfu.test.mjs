@@ -78,6 +78,11 @@ for (const browserName of BROWSERS) {
       watch(page, problems, browserName);
       const room = new Room(page, janus.url, { useMsid });
       const figures = [];
+      // The long run prints each figure as it comes (stderr reaches the terminal at once).
+      figures.push = function (...xs) {
+        if (FIGURES) for (const x of xs) process.stderr.write(`[sfu ${browserName} N=${n}] ${x}\n`);
+        return Array.prototype.push.apply(this, xs);
+      };
       try {
         await page.goto(`${server.url}tests/page/lib/sfu.html`);
         await page.waitForFunction(() => !!window.sfu);
@@ -143,8 +148,10 @@ for (const browserName of BROWSERS) {
         const k = Math.max(1, Math.floor(n / 6));
 
         // 1. join: half subscribed at once (Janus's first offer), the rest by one `subscribe`.
-        for (const i of all) await room.publish(i);
         let t = Date.now();
+        for (const i of all) await room.publish(i);
+        figures.push(`${n} publishers connected in ${Date.now() - t} ms`);
+        t = Date.now();
         await room.subscribe(all.slice(0, half));
         await room.settle();
         figures.push(`first offer (${half} feeds) applied in ${Date.now() - t} ms`);

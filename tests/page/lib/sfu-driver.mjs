@@ -1,7 +1,7 @@
 // The test process's side of the SFU scenarios (tests/page/sfu.test.mjs): a Janus videoroom, the
 // page's publishers joining / leaving it, and the subscriber's one connection kept answered.
 // It only carries out steps and hands back what happened; the checks are in the test file.
-import { JanusSession } from './janus-client.js';
+import { JanusSession } from '../../../www/janus-client.js';
 
 /** The parts of one m-section the checks read. */
 export function sections(sdp) {
