@@ -6,7 +6,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
 [ -f pkg/web/index.js ] || bash scripts/build-pkg.sh
-export SFU_N="${SFU_N:-40}" SFU_MODES="${SFU_MODES:-msid}" SFU_FIGURES=1
+export SFU_N="${SFU_N:-40}" SFU_MODES="${SFU_MODES:-msid}" SFU_FIGURES=1 SFU_DEMO=0
 status=0
 browsers=${PAGE_BROWSERS:-chromium,firefox}
 for b in ${browsers//,/ }; do

@@ -35,6 +35,7 @@ export function start() {
   // from the subscriber); the publisher buttons replace them.
   for (const id of ['btn-second', 'btn-streamless']) $(id).hidden = mode === 'sfu';
   for (const id of ['btn-add-publisher', 'btn-remove-publisher']) $(id).hidden = mode !== 'sfu';
+  if (mode === 'sfu') document.querySelector('.foot span').textContent = 'Publishers in this page → Janus on this machine → one subscriber PeerConnection.';
   if (mode === 'tabs') {
     $('btn-newtab').href = '?mode=tabs' + (params.get('media') ? `&media=${params.get('media')}` : '');
     $('policy-hint').textContent = 'Applies to streamless tracks this tab receives after the switch (the other tab adds them with pc.addTrack(track)).';

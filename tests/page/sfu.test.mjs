@@ -26,11 +26,14 @@ const path = await import('node:path');
 const { BROWSERS, launch, watch } = await import('./lib/browsers.mjs');
 const { serveRoot, ROOT } = await import('./lib/storm-driver.mjs');
 const { Room, sections } = await import('./lib/sfu-driver.mjs');
+const { webpackBuild } = await import('./lib/webpack-build.mjs');
+const { serveStatic } = await import('./lib/static-server.mjs');
 
 const N = Number(process.env.SFU_N ?? 6);
 const DEFAULT_N = Number(process.env.SFU_DEFAULT_N ?? 4);
 const MODES = (process.env.SFU_MODES ?? 'msid,default').split(',');
 const FIGURES = process.env.SFU_FIGURES === '1';
+const DEMO = process.env.SFU_DEMO !== '0'; // the demo's SFU mode (www/, webpack production build)
 
 // Chromium: loopback candidates allowed, plain IPs (not mDNS names). Firefox: loopback candidates too.
 const LAUNCH = {
@@ -40,13 +43,19 @@ const LAUNCH = {
 
 let janus;
 let server;
+let demo; // www/dist, served
 before(async () => {
   assert.ok(existsSync(path.join(ROOT, 'pkg/web/index.js')), 'pkg/web is not built: run scripts/build-pkg.sh first');
   janus = await startJanus();
   server = await serveRoot();
+  if (DEMO) {
+    await webpackBuild({ mode: 'production' });
+    demo = await serveStatic(path.join(ROOT, 'www/dist'));
+  }
 });
 after(async () => {
   await server?.close();
+  await demo?.close();
   await janus?.stop();
 });
 
@@ -227,4 +236,33 @@ for (const browserName of BROWSERS) {
       }
     });
   }
+}
+
+// The demo's SFU mode (www/sfu.js, `npm run demo:sfu`), served from its production build in this
+// namespace: its in-page publishers join the room and the stream panel follows them.
+for (const browserName of DEMO ? BROWSERS : []) {
+  test(`${browserName}: the demo's SFU mode shows one group per publisher, live`, { timeout: 90_000 }, async () => {
+    const browser = await launch(browserName, LAUNCH);
+    const problems = [];
+    try {
+      const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+      watch(page, problems, `${browserName} demo`);
+      await page.goto(`${demo.url}?mode=sfu&media=synthetic&publishers=2&janus=${encodeURIComponent(janus.url)}`);
+      const cards = () => page.evalAll('#remote-streams > .card', (els) => els.map((e) => ({ id: e.dataset.streamId, kinds: e.dataset.kinds })));
+      const until = (n) => page.waitForFunction((n) => document.querySelector('#remote-streams')?.dataset.count === String(n), n, { timeout: 30_000 });
+      await until(2);
+      let shown = await cards();
+      assert.deepEqual(shown.map((c) => c.kinds), ['audio,video', 'audio,video'], 'two publishers, audio + video each');
+      assert.deepEqual(shown.map((c) => c.id), ['1001', '1002'], 'one card per feed (use_msid: the feed ids)');
+      await page.click('#btn-add-publisher');
+      await until(3);
+      assert.deepEqual((await cards()).map((c) => c.id), ['1001', '1002', '1003'], 'a third publisher joins: its group appears');
+      await page.click('#btn-remove-publisher'); // the first leaves (by unpublish)
+      await until(2);
+      assert.deepEqual((await cards()).map((c) => c.id), ['1002', '1003'], 'the first publisher left: its group went');
+      assert.deepEqual(problems, [], 'no console error or uncaught exception');
+    } finally {
+      await browser.close();
+    }
+  });
 }

@@ -74,7 +74,7 @@ window.sfu = {
     await publishers.get(i).pc.setRemoteDescription({ type: 'answer', sdp });
   },
 
-  async publisherConnected(i, ms = 10_000) {
+  async publisherConnected(i, ms = 30_000) {
     const { pc } = publishers.get(i);
     const t0 = performance.now();
     while (pc.connectionState !== 'connected') {
