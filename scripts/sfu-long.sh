@@ -13,7 +13,7 @@ for b in ${browsers//,/ }; do
   echo "=== sfu:long $b, N=$SFU_N"
   start=$SECONDS
   # run directly, not under `node --test`: the figures print as they come
-  PAGE_BROWSERS=$b node tests/page/sfu.test.mjs 2>&1 | grep -v '^\[WARN\]' || status=1
+  PAGE_BROWSERS=$b node tests/page/sfu.test.mjs 2>&1 | grep --line-buffered -v '^\[WARN\]' || status=1
   echo "=== sfu:long $b: $((SECONDS - start)) s"
 done
 exit $status

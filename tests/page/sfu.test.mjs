@@ -191,6 +191,12 @@ for (const browserName of BROWSERS) {
         for (const i of leavers) await room.depart(i, 'leave');
         await new Promise((r) => setTimeout(r, 1000));
         assert.equal(room.offersApplied, before, 'leave: Janus 1.1.2 sent no offer of its own');
+        // So the books still list the leavers: the SDP in force still says their m-lines send.
+        const during = await page.evaluate(() => window.sfu.observe());
+        assert.deepEqual(during.events, [], 'leave: no stream event before the unsubscribe');
+        for (const id of idsFor(feedsOf(leavers))) {
+          assert.ok(during.remoteStreams.some((s) => s.id === id), `leave: stream ${id} stays in remoteStreams() until the unsubscribe`);
+        }
         const mids = room.midsOf(feedsOf(leavers)); // the subscription's mids, from Janus's own stream list
         assert.equal(mids.length, 2 * k, 'leave: two mids per leaver');
         await room.unsubscribe(leavers, { mids });
