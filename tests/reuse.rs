@@ -26,6 +26,7 @@ both_faces![
     history_is_kept_when_the_app_negotiates_on_the_raw_object,
     reuse_is_predicted_explained_and_recorded,
     prediction_agrees_with_the_browser_on_random_sequences,
+    prediction_agrees_on_sfu_shaped_offers,
 ];
 
 fn dirs(t: &RtcRtpTransceiver) -> (Option<Direction>, Option<Direction>) {
@@ -428,5 +429,230 @@ async fn both_faces_give_the_same_transcript_on_random_sequences() {
         let js = sequence::<JsFace>(seed, STEPS).await.unwrap_or_else(|e| panic!("{e}"));
         common::cleanup();
         assert_eq!(rust.0, js.0, "seed {seed}: the Rust and JS faces' transcripts");
+    }
+}
+
+// ----- SFU-shaped remote offers (issue #13, part 3) -------------------------------------------
+//
+// Hand-written variants of a real offer (so ICE, DTLS and codecs are the browser's own), in the
+// shapes an SFU sends: a rejected m-section (port 0), a data-only offer, a recycled m-line (same
+// mid, inactive, then a new stream id), a bundle-only section, and the `m=text` section of the
+// README's old gap. On each, the prediction is compared with what `addTrack` then does.
+
+/// The session part and each m-section's lines.
+fn split_sdp(sdp: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut head = Vec::new();
+    let mut secs: Vec<Vec<String>> = Vec::new();
+    for line in sdp.split("\r\n").filter(|l| !l.is_empty()) {
+        if line.starts_with("m=") {
+            secs.push(vec![line.to_string()]);
+        } else if let Some(sec) = secs.last_mut() {
+            sec.push(line.to_string());
+        } else {
+            head.push(line.to_string());
+        }
+    }
+    (head, secs)
+}
+
+fn join_sdp(head: &[String], secs: &[Vec<String>]) -> String {
+    let mut out: Vec<&str> = head.iter().map(String::as_str).collect();
+    for s in secs {
+        out.extend(s.iter().map(String::as_str));
+    }
+    out.join("\r\n") + "\r\n"
+}
+
+fn mid_of(sec: &[String]) -> String {
+    sec.iter().find_map(|l| l.strip_prefix("a=mid:")).unwrap_or_default().to_string()
+}
+
+/// Port 0 on the m-line: the section is rejected (or bundle-only, with `a=bundle-only`).
+fn with_port_zero(sec: &mut [String]) {
+    let mut parts: Vec<String> = sec[0].split(' ').map(String::from).collect();
+    parts[1] = "0".into();
+    sec[0] = parts.join(" ");
+}
+
+fn without_lines(sec: &mut Vec<String>, prefixes: &[&str]) {
+    sec.retain(|l| !prefixes.iter().any(|p| l.starts_with(p)));
+}
+
+fn set_direction(sec: &mut Vec<String>, dir: &str) {
+    for l in sec.iter_mut() {
+        if ["a=sendrecv", "a=sendonly", "a=recvonly", "a=inactive"].contains(&l.as_str()) {
+            *l = format!("a={dir}");
+        }
+    }
+}
+
+/// The BUNDLE group without `mid`.
+fn unbundle(head: &mut [String], mid: &str) {
+    for l in head.iter_mut().filter(|l| l.starts_with("a=group:BUNDLE")) {
+        *l = l.split(' ').filter(|m| *m != mid).collect::<Vec<_>>().join(" ");
+    }
+}
+
+fn offer_of(sdp: String) -> SessionDescription {
+    SessionDescription { sdp_type: rtc_peer::SdpType::Offer, sdp }
+}
+
+/// setRemoteDescription(offer) + the implicit answer; Err: the browser's error name.
+async fn answer<F: Face>(pc: &F, sdp: String) -> Result<(), String> {
+    pc.set_remote(&offer_of(sdp)).await.map_err(|e| e.name.clone())?;
+    pc.set_local(None).await.map_err(|e| e.name.clone())
+}
+
+/// One prediction against the browser: `predictAddTrack(track)`, then `addTrack(track)`, the two
+/// compared. Returns the transceiver addTrack reused (None: a new one), so the scenario can pin it.
+fn predicted_and_done<F: Face>(pc: &F, kind: TrackKind, label: &str) -> Option<RtcRtpTransceiver> {
+    let t = track(kind);
+    let p = pc.predict_add_track(&t);
+    let before = pc.transceivers();
+    let state = describe(pc);
+    let out = pc.add_track_detailed(&t, &[]);
+    assert_eq!(p.throws, out.as_ref().err().map(|e| e.kind), "{label} ({} face, on [{state}]): predicted vs browser: throws", F::NAME);
+    let out = out.expect("addTrack");
+    let done = out.reused.then(|| out.transceiver.clone());
+    assert_eq!(
+        p.reuse.as_ref().map(|r| index_of(&before, r)),
+        done.as_ref().map(|r| index_of(&before, r)),
+        "{label} ({} face, on [{state}]): predicted vs what addTrack({kind:?}) reused",
+        F::NAME
+    );
+    if !out.reused {
+        assert!(!before.contains(&out.transceiver), "{label}: a new transceiver is new");
+    }
+    done
+}
+
+async fn prediction_agrees_on_sfu_shaped_offers<F: Face>() {
+    let firefox = get(&get(&js_sys::global(), "navigator"), "userAgent").as_string().unwrap_or_default().contains("Firefox");
+    // A real audio+video offer to edit.
+    let far = Native::new();
+    let cam = stream();
+    far.add_track(&audio_track(), &[&cam]);
+    far.add_track(&video_track(), &[&cam]);
+    let template = far.create_offer().await.expect("native offer").sdp;
+    let (head, secs) = split_sdp(&template);
+    assert_eq!(secs.len(), 2, "audio + video");
+
+    // 1. A rejected audio section (port 0, out of BUNDLE), video received.
+    {
+        let (mut h, mut s) = (head.clone(), secs.clone());
+        with_port_zero(&mut s[0]);
+        unbundle(&mut h, &mid_of(&s[0]));
+        let pc = F::new(None);
+        answer(&pc, join_sdp(&h, &s)).await.expect("a rejected section is accepted");
+        let mids: Vec<Option<String>> = pc.transceivers().iter().map(RtcRtpTransceiver::mid).collect();
+        // Chromium 156 and Firefox 153 both drop the rejected (stopped) section's transceiver from
+        // getTransceivers() once answered, as the spec says.
+        assert_eq!(mids, [Some(mid_of(&s[1]))], "the transceivers' mids after a rejected section");
+        assert_eq!(predicted_and_done(&pc, TrackKind::Audio, "rejected audio"), None, "a rejected (stopped) transceiver is not reused");
+        let video = predicted_and_done(&pc, TrackKind::Video, "rejected audio, then video");
+        assert_eq!(video.and_then(|t| t.mid()), Some(mid_of(&s[1])), "the received video's transceiver is");
+        pc.close();
+    }
+
+    // 2. Data only: no media section at all.
+    {
+        let native = Native::new();
+        let dc = native.0.create_data_channel("d");
+        let offer = native.create_offer().await.expect("data offer").sdp;
+        let pc = F::new(None);
+        answer(&pc, offer).await.expect("a data-only offer");
+        assert!(pc.transceivers().is_empty(), "no transceiver from a data section");
+        assert_eq!(predicted_and_done(&pc, TrackKind::Audio, "data only"), None, "nothing to reuse");
+        dc.close();
+        native.0.close();
+        pc.close();
+    }
+
+    // 3. A recycled m-line: sendonly (stream A), inactive without msid (the publisher left), then
+    //    sendonly again with another stream id (someone new on the same mid), as Janus does.
+    {
+        let pc = F::new(None);
+        answer(&pc, template.clone()).await.expect("first offer");
+        let (h, mut s) = (head.clone(), secs.clone());
+        for sec in &mut s {
+            set_direction(sec, "inactive");
+            without_lines(sec, &["a=msid", "a=ssrc"]);
+        }
+        answer(&pc, join_sdp(&h, &s)).await.expect("the m-lines go inactive");
+        assert!(pc.remote_streams().is_empty(), "nothing received while inactive");
+        let video = predicted_and_done(&pc, TrackKind::Video, "inactive m-lines");
+        assert_eq!(video.and_then(|t| t.mid()), Some(mid_of(&secs[1])), "an inactive, never-sent transceiver is reused");
+        let (h, mut s) = (head.clone(), secs.clone());
+        let new_id = "recycled-stream";
+        for sec in &mut s {
+            for l in sec.iter_mut().filter(|l| l.starts_with("a=msid:")) {
+                *l = format!("a=msid:{new_id} {}", l.split(' ').nth(1).unwrap_or("t"));
+            }
+            without_lines(sec, &["a=ssrc"]);
+        }
+        answer(&pc, join_sdp(&h, &s)).await.expect("recycled m-lines");
+        let remote: Vec<String> = pc.remote_streams().iter().map(|(m, _)| m.id()).collect();
+        assert_eq!(remote, [new_id], "the recycled m-lines in the new stream");
+        let audio = predicted_and_done(&pc, TrackKind::Audio, "recycled m-lines");
+        assert_eq!(audio.and_then(|t| t.mid()), Some(mid_of(&secs[0])), "the recycled audio transceiver");
+        pc.close();
+    }
+
+    // 4. A bundle-only video section (port 0 + a=bundle-only, in the BUNDLE group): not rejected.
+    {
+        let (h, mut s) = (head.clone(), secs.clone());
+        with_port_zero(&mut s[1]);
+        s[1].insert(1, "a=bundle-only".into());
+        let pc = F::new(None);
+        answer(&pc, join_sdp(&h, &s)).await.expect("a bundle-only section");
+        let ts = pc.transceivers();
+        assert_eq!(ts[1].mid(), Some(mid_of(&s[1])), "the bundle-only section keeps its mid");
+        let video = predicted_and_done(&pc, TrackKind::Video, "bundle-only video");
+        assert_eq!(video.and_then(|t| t.mid()), Some(mid_of(&s[1])), "its transceiver is reused");
+        pc.close();
+    }
+
+    // 5. The README's old gap: m=text (unsupported, rejected) first, video second, then
+    //    addTransceiver('audio', {direction: 'recvonly'}) and addTrack(audio).
+    {
+        let (mut h, s) = (head.clone(), secs.clone());
+        // The text section takes the audio section's place and mid, with port 0 (rejected by the
+        // offerer) and out of the BUNDLE group.
+        let text_mid = mid_of(&s[0]);
+        let text = vec![
+            "m=text 0 UDP/TLS/RTP/SAVPF 100".to_string(),
+            "c=IN IP4 0.0.0.0".into(),
+            "a=rtpmap:100 t140/1000".into(),
+            format!("a=mid:{text_mid}"),
+            "a=sendrecv".into(),
+        ];
+        unbundle(&mut h, &text_mid);
+        let offer = join_sdp(&h, &[text, s[1].clone()].concat_sections());
+        // Both moments: answered (stable), and with the offer still pending (have-remote-offer).
+        for answered in [true, false] {
+            let pc = F::new(None);
+            let applied = if answered { answer(&pc, offer.clone()).await } else { pc.set_remote(&offer_of(offer.clone())).await.map_err(|e| e.name.clone()) };
+            if firefox {
+                // Firefox refuses an offer with an m=text section outright.
+                assert!(applied.is_err(), "Firefox takes m=text (answered: {answered})");
+            } else {
+                applied.unwrap_or_else(|e| panic!("Chromium takes m=text (answered: {answered}): {e}"));
+                let t = pc.add_transceiver(TransceiverFor::Kind(TrackKind::Audio), Some(Direction::RecvOnly), &[]).unwrap();
+                let label = format!("m=text, then recvonly audio (answered: {answered})");
+                let reused = predicted_and_done(&pc, TrackKind::Audio, &label);
+                assert_eq!(reused.as_ref(), Some(&t), "{label}: the recvonly audio transceiver is reused");
+            }
+            pc.close();
+        }
+    }
+    far.0.close();
+}
+
+trait ConcatSections {
+    fn concat_sections(self) -> Vec<Vec<String>>;
+}
+impl<const N: usize> ConcatSections for [Vec<String>; N] {
+    fn concat_sections(self) -> Vec<Vec<String>> {
+        self.into_iter().collect()
     }
 }

@@ -7,10 +7,12 @@ import { camera, describeMediaError, syntheticVideo, syntheticAudio, syntheticCa
 import { loopback } from './loopback.js';
 import { tabs } from './tabs.js';
 import { relay } from './relay.js';
+import { sfu } from './sfu.js';
 
 const params = new URLSearchParams(location.search);
-// `?room=NAME&relay` (or `?mode=relay&room=NAME`): two browsers through npm start's signalling relay.
-const mode = params.has('relay') || params.get('mode') === 'relay' ? 'relay' : params.get('mode') === 'tabs' ? 'tabs' : 'loopback';
+// `?room=NAME&relay` (or `?mode=relay&room=NAME`): two browsers through npm start's signalling relay;
+// `?mode=sfu`: publishers in this page through Janus (npm run demo:sfu).
+const mode = params.has('relay') || params.get('mode') === 'relay' ? 'relay' : ['tabs', 'sfu'].includes(params.get('mode')) ? params.get('mode') : 'loopback';
 const room = params.get('room') || 'demo';
 const MAX_STREAMLESS = 4;
 
@@ -32,9 +34,14 @@ let mismatches = 0;
 
 export function start() {
   document.body.dataset.mode = mode;
-  $(mode === 'tabs' ? 'mode-tabs' : mode === 'relay' ? 'mode-relay' : 'mode-loopback').setAttribute('aria-current', 'page');
+  $(`mode-${mode}`).setAttribute('aria-current', 'page');
   $('mode-relay').href = `?room=${encodeURIComponent(room)}&relay`;
   $('btn-newtab').hidden = mode !== 'tabs';
+  // SFU mode: the buttons that send this page's own tracks make no sense (nothing is sent to Janus
+  // from the subscriber); the publisher buttons replace them.
+  for (const id of ['btn-second', 'btn-streamless', 'btn-screen']) $(id).hidden = mode === 'sfu';
+  for (const id of ['btn-add-publisher', 'btn-remove-publisher']) $(id).hidden = mode !== 'sfu';
+  if (mode === 'sfu') document.querySelector('.foot span').textContent = 'Publishers in this page → Janus on this machine → one subscriber PeerConnection.';
   if (mode === 'tabs') {
     $('btn-newtab').href = '?mode=tabs' + (params.get('media') ? `&media=${params.get('media')}` : '');
     $('policy-hint').textContent = 'Applies to streamless tracks this tab receives after the switch (the other tab adds them with pc.addTrack(track)).';
@@ -78,8 +85,9 @@ async function acquire(source) {
     local.started = true;
     if (mode === 'tabs') startTabs();
     else if (mode === 'relay') startRelay();
+    else if (mode === 'sfu') startSfu();
     else startLoopback();
-  } else if (session) {
+  } else if (session && mode !== 'sfu') {
     for (const track of stream.getTracks()) addLocal(session.sender, track, [stream]);
   }
   render();
@@ -102,6 +110,23 @@ function startLoopback() {
   watch(session);
   log('loopback call: two PeerConnections in this page');
   addAllLocal(session.sender);
+}
+
+function startSfu() {
+  setState('waiting');
+  const janusUrl = params.get('janus') || 'http://127.0.0.1:8088/janus';
+  sfu({ PeerConnection, policy: local.policy, log, janusUrl, onChange: scheduleRender })
+    .then(async (s) => {
+      session = s;
+      watch(s);
+      log('SFU mode: publishers in this page → Janus → one subscriber PeerConnection');
+      for (let i = 0; i < Number(params.get('publishers') ?? 2); i++) await s.sfu.addPublisher();
+      render();
+    })
+    .catch((err) => {
+      setState('error');
+      showNotice('Janus did not answer', `${janusUrl}: ${err.message}. Start the demo with \`npm run demo:sfu\`, which starts Janus and prints this page's URL.`);
+    });
 }
 
 function startTabs() {
@@ -283,6 +308,16 @@ function wireControls() {
     }
     render();
   });
+  let busy = false; // one publisher change at a time
+  const publisherChange = (what) => async () => {
+    if (busy || !session?.sfu) return;
+    busy = true;
+    try { await session.sfu[what](); } catch (err) { log(`${what} failed: ${err.message}`, 'warn'); }
+    busy = false;
+    render();
+  };
+  $('btn-add-publisher').addEventListener('click', publisherChange('addPublisher'));
+  $('btn-remove-publisher').addEventListener('click', publisherChange('removePublisher'));
   $('btn-hear').addEventListener('click', () => {
     local.hear = !local.hear;
     for (const v of document.querySelectorAll('.tile.remote video')) {
@@ -347,7 +382,7 @@ function renderStatus() {
   }
   const st = session.conn.connectionState;
   setState(st === 'new' ? 'connecting' : st);
-  const where = mode === 'tabs' ? ` · tab ${peerTab}` : mode === 'relay' ? ` · relay room ${room}` : ' · loopback';
+  const where = mode === 'tabs' ? ` · tab ${peerTab}` : mode === 'relay' ? ` · relay room ${room}` : mode === 'sfu' ? ` · Janus room ${session.sfu.room}` : ' · loopback';
   setBadge(st, STATE_LABEL[st] + (st === 'connected' ? where : ''));
 }
 
@@ -371,6 +406,9 @@ function renderControls() {
   screen.disabled = !local.started;
   screen.textContent = local.screen ? 'Remove screen track' : 'Add screen track (no stream)';
   screen.setAttribute('aria-pressed', String(!!local.screen));
+  $('btn-add-publisher').disabled = !session?.sfu;
+  $('btn-remove-publisher').disabled = !session?.sfu?.publishers;
+  if (session?.sfu) $('btn-remove-publisher').textContent = `Remove a publisher (${session.sfu.publishers})`;
   const hear = $('btn-hear');
   hear.disabled = !local.started;
   hear.textContent = local.hear ? 'Silence remote audio' : 'Hear remote audio';
