@@ -180,10 +180,14 @@ function checkSide(t, round, me, other, memory) {
   check(unexplained === 0, 'a round without page errors (other than the known departures)', { errors: unexplained });
 
   // 7. No candidate lost: every candidate the other side's negotiator sent reached this side's
-  //    receive() and was handled (its promise resolved; a rejection is an error above).
-  check(me.counters.candidatesIn === other.counters.candidatesSent && me.counters.candidatesHandled === me.counters.candidatesIn,
-    "every candidate the other side sent was received and handled",
-    { sent: other.counters.candidatesSent, received: me.counters.candidatesIn, handled: me.counters.candidatesHandled });
+  //    receive(), and every receive() of one settled: resolved, or rejected (then it is an error
+  //    of check 6: a failure, or a known departure's refused candidates). Stale: sent by a
+  //    connection closed by a reset (after a round that did not settle), for the connection
+  //    that followed it.
+  check(me.counters.candidatesIn === other.counters.candidatesSent
+      && me.counters.candidatesHandled + me.counters.candidatesRejected + me.counters.candidatesStale === me.counters.candidatesIn,
+    "every candidate the other side sent was received and its receive() settled",
+    { sent: other.counters.candidatesSent, received: me.counters.candidatesIn, handled: me.counters.candidatesHandled, rejected: me.counters.candidatesRejected, stale: me.counters.candidatesStale });
   memory.errors = me.errors.length;
 }
 
@@ -229,7 +233,14 @@ for (const [a, b] of PAIRS) {
         },
       });
       // Page errors seen by the driver's hooks (console.error, uncaught) fail the pair too.
-      for (const p of result.problems) { t.failed++; t.byKind['no console error / uncaught exception'] = (t.byKind['no console error / uncaught exception'] ?? 0) + 1; }
+      // Firefox's own "ICE failed" error follows its ICE-restart-after-rollback bug (the wedged
+      // connection's candidates are refused, its ICE fails): tallied with that rule only in a run
+      // where the bug was seen; anywhere else it fails like any other page error.
+      for (const p of result.problems) {
+        if (/WebRTC: ICE failed/.test(p) && t.departures['firefox-ice-restart-after-rollback']) { departed(t, 'firefox-ice-restart-after-rollback'); continue; }
+        t.failed++;
+        t.byKind['no console error / uncaught exception'] = (t.byKind['no console error / uncaught exception'] ?? 0) + 1;
+      }
 
       const c = result.counters;
       const sum = (k) => c.A[k] + c.B[k];

@@ -35,7 +35,7 @@ const pick = (xs) => xs[Math.floor(rand() * xs.length)];
 const counters = {
   negotiationNeeded: 0, negotiations: 0, offersSent: 0, answersSent: 0, answersApplied: 0, collisions: 0,
   rollbacks: 0, ignoredOffers: 0, negotiationErrors: 0, candidatesSent: 0, candidatesIn: 0,
-  candidatesHandled: 0, messagesIn: 0, ops: 0, iceFailures: 0,
+  candidatesHandled: 0, candidatesRejected: 0, candidatesStale: 0, messagesIn: 0, ops: 0, iceFailures: 0,
 };
 let pendingInbound = 0; // receive() promises not settled yet
 let pendingOps = 0;
@@ -140,14 +140,22 @@ function setUpNegotiation(gen) {
 
 /** A message from the other side, handed to the library in order; its promise says how it went. */
 function handle({ generation: gen, ...message }) {
-  if (gen !== generation) return undefined; // for a connection closed by storm.reset()
-  counters.messagesIn++;
   if (message.candidate !== undefined) counters.candidatesIn++;
+  if (gen !== generation) { // for a connection closed by storm.reset()
+    if (message.candidate !== undefined) counters.candidatesStale++;
+    return undefined;
+  }
+  counters.messagesIn++;
   const what = message.description ? `receive(${message.description.type})` : 'receive(candidate)';
   pendingInbound++;
   return pc.receive(message)
     .then(() => { if (message.candidate !== undefined) counters.candidatesHandled++; })
-    .catch((e) => { if (gen === generation) fail(what, e); })
+    .catch((e) => {
+      if (message.candidate !== undefined) counters.candidatesRejected++;
+      // An error to the checks (a failure, or a known browser departure), unless the connection
+      // was closed by storm.reset() meanwhile.
+      if (gen === generation) fail(what, e);
+    })
     .finally(() => { pendingInbound--; });
 }
 
