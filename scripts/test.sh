@@ -52,6 +52,12 @@ app_env=(WASM_BINDGEN_TEST_WEBDRIVER_JSON="$PWD/webdriver.json")
 part "chrome:rust-app" env -u GECKODRIVER -C "$app" "${app_env[@]}" wasm-pack test --headless --chrome -- --test call
 part "firefox:rust-app" env -u CHROMEDRIVER -C "$app" "${app_env[@]}" wasm-pack test --headless --firefox -- --test call
 part "rust-app:no-js-face" bash "$app/check-no-js-face.sh"
+# The example call (examples/call, its own Cargo root and target dir target/example): getUserMedia
+# (fake media), the library's perfect negotiation over the app's transport, grouped and streamless
+# tracks, a data channel, stats, a renegotiation; in both browsers.
+example=examples/call
+part "chrome:example" env -u GECKODRIVER -C "$example" "${app_env[@]}" wasm-pack test --headless --chrome -- --test call
+part "firefox:example" env -u CHROMEDRIVER -C "$example" "${app_env[@]}" wasm-pack test --headless --firefox -- --test call
 if [ -d tests/page ]; then
   part package bash scripts/build-pkg.sh
   for t in tests/page/*.test.mjs; do

@@ -121,22 +121,47 @@ impl PeerConnection {
     /// (every description goes through the books). One negotiator per connection;
     /// `InvalidStateError` on a closed one.
     ///
-    /// ```no_run
-    /// use rtc_peer::{Configuration, NegotiationEvent, NegotiationOptions, PeerConnection, Signal};
+    /// One side of a call, complete but for the transport (`send` is, say, a WebSocket's; the
+    /// other side hands what arrives to its `on_message`). `examples/call` is a whole app built
+    /// this way, both sides in one page.
     ///
-    /// # fn transport_send(_: String) {}
-    /// fn start(polite: bool) -> Result<(PeerConnection, rtc_peer::Negotiator), rtc_peer::Error> {
-    ///     let pc = PeerConnection::new(&Configuration::default())?;
-    ///     let options = if polite { NegotiationOptions::polite() } else { NegotiationOptions::impolite() };
-    ///     let negotiator = pc.negotiate(options, |event| match event {
-    ///         NegotiationEvent::Signal(s) => transport_send(serde_json::to_string(&s).unwrap_or_default()),
-    ///         NegotiationEvent::Negotiated(r) => web_sys::console::log_1(&format!("{r:?}").into()),
-    ///         NegotiationEvent::Failed(e) => web_sys::console::error_1(&e.to_string().into()),
-    ///     })?;
-    ///     // Then, for each message from the transport:
-    ///     // wasm_bindgen_futures::spawn_local(negotiator.receive(serde_json::from_str::<Signal>(&text)?));
-    ///     // and add tracks whenever: negotiation follows.
-    ///     Ok((pc, negotiator))
+    /// ```no_run
+    /// use rtc_peer::{Configuration, NegotiationEvent, NegotiationOptions, Negotiator, PeerConnection, Signal};
+    /// use web_sys::{console, MediaStream, MediaStreamTrack};
+    ///
+    /// pub struct Side {
+    ///     pub pc: PeerConnection,
+    ///     negotiator: Negotiator,
+    /// }
+    ///
+    /// impl Side {
+    ///     /// Exactly one of the two sides is polite.
+    ///     pub fn new(polite: bool, send: impl Fn(String) + 'static) -> Result<Side, rtc_peer::Error> {
+    ///         let pc = PeerConnection::new(&Configuration::default())?;
+    ///         let options = if polite { NegotiationOptions::polite() } else { NegotiationOptions::impolite() };
+    ///         let negotiator = pc.negotiate(options, move |event| match event {
+    ///             NegotiationEvent::Signal(signal) => send(serde_json::to_string(&signal).unwrap_or_default()),
+    ///             NegotiationEvent::Negotiated(report) => console::log_1(&format!("{report:?}").into()),
+    ///             NegotiationEvent::Failed(e) => console::error_1(&e.to_string().into()),
+    ///         })?;
+    ///         Ok(Side { pc, negotiator })
+    ///     }
+    ///
+    ///     /// Each message from the transport, in the order it came.
+    ///     pub fn on_message(&self, text: &str) -> Result<(), serde_json::Error> {
+    ///         let handled = self.negotiator.receive(serde_json::from_str::<Signal>(text)?);
+    ///         wasm_bindgen_futures::spawn_local(async move {
+    ///             if let Err(e) = handled.await {
+    ///                 console::error_1(&e.to_string().into());
+    ///             }
+    ///         });
+    ///         Ok(())
+    ///     }
+    ///
+    ///     /// Media added whenever, on either side: the negotiator offers it (glare included).
+    ///     pub fn send(&self, track: &MediaStreamTrack, stream: &MediaStream) -> Result<(), rtc_peer::Error> {
+    ///         self.pc.add_track(track, &[stream]).map(drop)
+    ///     }
     /// }
     /// ```
     pub fn negotiate(

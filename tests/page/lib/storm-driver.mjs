@@ -115,11 +115,14 @@ export async function runPair(options) {
 
     const settle = { quiet: 0, loop: 0, failed: 0, loopNegotiations: 0, opsMs: 0, settleMs: 0 };
     const statuses = async () => ({ A: await page.A.evaluate(() => window.storm.status()), B: await page.B.evaluate(() => window.storm.status()) });
-    const stableNow = (st) => sides.every((s) => st[s].signalingState === 'stable' && !st[s].makingOffer && st[s].pendingInbound === 0 && st[s].pendingOps === 0)
+    const stableNow = (st) => sides.every((s) => st[s].signalingState === 'stable' && st[s].pendingInbound === 0 && st[s].pendingOps === 0)
       && relay.sent === relay.delivered;
     const connected = (st) => sides.every((s) => st[s].connectionState === 'connected');
 
     /**
+     * (An offer the library is still making is not visible to the page: the quiet period, and
+     * the observation taken only if no message was sent and no negotiationneeded came meanwhile,
+     * stand for it.)
      * Waits for quiet: both stable, nothing in flight, connected, and no signalling for quietMs.
      * Past settleTimeout (a renegotiation loop never goes quiet, e.g. Firefox re-offering after
      * every answer), the first stable instant is taken instead (counted as `loop`). Returns the
@@ -146,7 +149,7 @@ export async function runPair(options) {
         // Stuck: nothing in flight, no signalling for a while, and a side still waits for an
         // answer that will not come (e.g. its offer failed on the other side) — no use waiting on.
         if (!late && relay.sent === relay.delivered && Date.now() - relay.lastActivity > 2000
-          && sides.every((s) => !st[s].makingOffer && st[s].pendingInbound === 0 && st[s].pendingOps === 0)
+          && sides.every((s) => st[s].pendingInbound === 0 && st[s].pendingOps === 0)
           && sides.some((s) => st[s].signalingState !== 'stable')) break;
         await sleep(late ? 10 : 50);
       }

@@ -1,6 +1,6 @@
 // The page half of the renegotiation storm (tests/page/storm.test.mjs), served to both browsers:
-// one `PeerConnection` (the package's class, from pkg/web), the application-level "perfect
-// negotiation" pattern, the random operations, and an observer that reports what the node side
+// one `PeerConnection` (the package's class, from pkg/web) negotiating with the library's own
+// perfect negotiation (`pc.negotiate` / `pc.receive`), the random operations, and an observer that reports what the node side
 // checks. The node process relays the signalling (window.__stormSend out, storm.receive in).
 //
 //   storm.init({ side, polite, seed, streamlessPolicy })   once, before anything else
@@ -33,14 +33,11 @@ let polite;
 let rand;
 const pick = (xs) => xs[Math.floor(rand() * xs.length)];
 const counters = {
-  negotiationNeeded: 0, offersSent: 0, answersSent: 0, answersApplied: 0, collisions: 0, rollbacks: 0,
-  ignoredOffers: 0, ignoredCandidates: 0, candidatesSent: 0, candidatesAdded: 0, messagesIn: 0, ops: 0,
-  iceRestartsOnFailure: 0,
+  negotiationNeeded: 0, negotiations: 0, offersSent: 0, answersSent: 0, answersApplied: 0, collisions: 0,
+  rollbacks: 0, ignoredOffers: 0, negotiationErrors: 0, candidatesSent: 0, candidatesIn: 0,
+  candidatesHandled: 0, candidatesRejected: 0, candidatesStale: 0, messagesIn: 0, ops: 0, iceFailures: 0,
 };
-let makingOffer = false;
-let ignoreOffer = false;
-let inbound = Promise.resolve();
-let pendingInbound = 0;
+let pendingInbound = 0; // receive() promises not settled yet
 let pendingOps = 0;
 const events = []; // streamadded / streamremoved, in order
 const predictions = []; // one per addTrack made by an op
@@ -102,88 +99,64 @@ function someStreams() {
   return out;
 }
 
-// ----- perfect negotiation (MDN), explicit rollback on the polite side ----------------------------
+// ----- perfect negotiation: the library's own (pc.negotiate / pc.receive) ---------------------------
+//
+// Nothing of the pattern is written here: `pc.negotiate({ polite, send, restartIceOnFailure })`
+// offers, rolls back or ignores on glare, queues candidates and restarts ICE on failure; this page
+// only relays its messages and counts what it reports (`negotiated`, `negotiationerror`, and the
+// promise of each `receive`).
 
-function setUpNegotiation() {
-  // As the MDN pattern does: ICE that failed (seen after restartIce() between Chromium and
-  // Firefox, candidates of an ignored offer being dropped) is restarted, which renegotiates.
-  const restartOnFailure = () => {
-    if (pc.iceConnectionState === 'failed' || pc.connectionState === 'failed') {
-      counters.iceRestartsOnFailure++;
-      pc.restartIce();
-    }
-  };
-  pc.oniceconnectionstatechange = restartOnFailure;
-  pc.onconnectionstatechange = restartOnFailure;
-  pc.onnegotiationneeded = async () => {
-    counters.negotiationNeeded++;
-    try {
-      makingOffer = true;
-      await pc.setLocalDescription();
-      // A polite side's offer may have been rolled back by a colliding one meanwhile: send only
-      // an offer that is still the pending local description.
-      if (pc.signalingState === 'have-local-offer' && pc.localDescription?.type === 'offer') {
-        counters.offersSent++;
-        send({ description: pc.localDescription.toJSON() });
+function setUpNegotiation(gen) {
+  pc.addEventListener('negotiationneeded', () => { counters.negotiationNeeded++; });
+  pc.addEventListener('negotiated', (e) => {
+    counters.negotiations++;
+    if (e.offerer === 'local') counters.answersApplied++;
+    counters.collisions += e.collisions;
+    counters.rollbacks += e.rollbacks;
+    counters.ignoredOffers += e.ignoredOffers;
+  });
+  // A step the negotiator took on its own that failed (making an offer, restarting ICE): an error,
+  // unless the node side recognises one of the known browser departures (README).
+  pc.addEventListener('negotiationerror', (e) => {
+    if (gen !== generation) return;
+    counters.negotiationErrors++;
+    errors.push({ where: 'negotiationerror', name: e.error?.name ?? 'Error', message: String(e.error?.message ?? e.error) });
+  });
+  pc.addEventListener('iceconnectionstatechange', () => { if (pc.iceConnectionState === 'failed') counters.iceFailures++; });
+  pc.negotiate({
+    polite,
+    restartIceOnFailure: true,
+    send: (message) => {
+      if (message.description) {
+        if (message.description.type === 'offer') counters.offersSent++;
+        else counters.answersSent++;
+      } else {
+        counters.candidatesSent++;
       }
-    } catch (e) {
-      fail('negotiationneeded: setLocalDescription()', e);
-    } finally {
-      makingOffer = false;
-    }
-  };
-  pc.onicecandidate = ({ candidate }) => {
-    if (!candidate) return;
-    counters.candidatesSent++;
-    send({ candidate: candidate.toJSON() });
-  };
+      send(message);
+    },
+  });
 }
 
-async function handle({ description, candidate, generation: gen }) {
-  if (gen !== generation) return; // for a connection closed by storm.reset()
-  counters.messagesIn++;
-  if (description) {
-    const offerCollision = description.type === 'offer' && (makingOffer || pc.signalingState !== 'stable');
-    ignoreOffer = !polite && offerCollision;
-    if (offerCollision) counters.collisions++;
-    if (ignoreOffer) {
-      counters.ignoredOffers++;
-      return;
-    }
-    let step = `setRemoteDescription(${description.type})`;
-    try {
-      if (offerCollision) {
-        // Explicit rollback first (Firefox needs it: the implicit one breaks on restartIce during
-        // glare). An offer still being made is already on the operations chain, so the rollback
-        // lands after it.
-        counters.rollbacks++;
-        step = "setLocalDescription({type:'rollback'}) on collision";
-        await pc.setLocalDescription({ type: 'rollback' });
-        step = `setRemoteDescription(${description.type}) after the rollback`;
-        await pc.setRemoteDescription(description);
-      } else {
-        await pc.setRemoteDescription(description);
-      }
-      if (description.type === 'offer') {
-        step = 'setLocalDescription() (answer)';
-        await pc.setLocalDescription();
-        counters.answersSent++;
-        send({ description: pc.localDescription.toJSON() });
-      } else {
-        counters.answersApplied++;
-      }
-    } catch (e) {
-      fail(step, e);
-    }
-  } else if (candidate) {
-    try {
-      await pc.addIceCandidate(candidate);
-      counters.candidatesAdded++;
-    } catch (e) {
-      if (ignoreOffer) counters.ignoredCandidates++;
-      else fail('addIceCandidate', e);
-    }
+/** A message from the other side, handed to the library in order; its promise says how it went. */
+function handle({ generation: gen, ...message }) {
+  if (message.candidate !== undefined) counters.candidatesIn++;
+  if (gen !== generation) { // for a connection closed by storm.reset()
+    if (message.candidate !== undefined) counters.candidatesStale++;
+    return undefined;
   }
+  counters.messagesIn++;
+  const what = message.description ? `receive(${message.description.type})` : 'receive(candidate)';
+  pendingInbound++;
+  return pc.receive(message)
+    .then(() => { if (message.candidate !== undefined) counters.candidatesHandled++; })
+    .catch((e) => {
+      if (message.candidate !== undefined) counters.candidatesRejected++;
+      // An error to the checks (a failure, or a known browser departure), unless the connection
+      // was closed by storm.reset() meanwhile.
+      if (gen === generation) fail(what, e);
+    })
+    .finally(() => { pendingInbound--; });
 }
 
 // ----- the random operations ---------------------------------------------------------------------
@@ -372,7 +345,6 @@ function status() {
     signalingState: pc.signalingState,
     connectionState: pc.connectionState,
     iceConnectionState: pc.iceConnectionState,
-    makingOffer,
     generation,
     pendingInbound,
     pendingOps,
@@ -390,7 +362,7 @@ function connect() {
       events.push({ type, serial: serial(e.stream), id: e.stream.id, streamless: e.streamless, tracks: e.stream.getTracks().map((t) => t.id), op: counters.ops, generation: gen });
     });
   }
-  setUpNegotiation();
+  setUpNegotiation(gen);
   // The impolite side opens a data channel: the connection then connects before any media op.
   if (!polite) pc.createDataChannel('storm');
 }
@@ -412,15 +384,11 @@ window.storm = {
     pc.close();
     generation++;
     nulled.clear();
-    makingOffer = false;
-    ignoreOffer = false;
     connect();
     return generation;
   },
-  receive(message) {
-    pendingInbound++;
-    inbound = inbound.then(() => handle(message)).catch((e) => fail('receive', e)).finally(() => { pendingInbound--; });
-  },
+  // Handed to the library at once: it handles messages in order of arrival.
+  receive(message) { handle(message); },
   op,
   status,
   observe,
