@@ -138,7 +138,7 @@ for (const browserName of BROWSERS) {
           if (media && mids.length) {
             const first = await page.evaluate((m) => window.sfu.media(m), mids);
             let last;
-            const deadline = Date.now() + 8000;
+            const deadline = Date.now() + 8000 + n * 500; // decoders catch up slower with many feeds on 2 cores
             for (;;) {
               await new Promise((r) => setTimeout(r, 250));
               last = await page.evaluate((m) => window.sfu.media(m), mids);

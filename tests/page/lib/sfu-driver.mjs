@@ -108,8 +108,10 @@ export class Room {
     const p = this.publishers.get(i);
     if (how === 'unpublish') await p.handle.message({ request: 'unpublish' });
     else if (how === 'leave') await p.handle.message({ request: 'leave' });
-    else if (how === 'close') await this.page.evaluate((i) => window.sfu.closePublisher(i), i);
-    else throw new Error(`unknown departure ${how}`);
+    else if (how !== 'close') throw new Error(`unknown departure ${how}`);
+    // The publisher's page closes its connection in every case (after unpublish / leave, Janus has
+    // hung it up: left open, Firefox reports "ICE failed" on it a while later).
+    await this.page.evaluate((i) => window.sfu.closePublisher(i), i);
   }
 
   forget(i) {
