@@ -98,8 +98,10 @@ export async function openBenchPage(browser, baseUrl, path = '/bench/index.html'
 // gzip -9. Issue 10's target is 20 KB; the core that derives the remote books from the negotiated
 // state brought it from 29.8 to 34.8 KB, and this budget holds it there until it shrinks.
 // 48 KB (KiB) gzipped: 35 KB before perfect negotiation, which costs 12.8 KB (its async driver and
-// wasm-bindgen-futures's task queue; see the README's performance section).
-export const SIZE_BUDGET_BYTES = 48 * 1024;
+// wasm-bindgen-futures's task queue; see the README's performance section). 49 KB: +0.85 KB for
+// the JS face's stack headroom (no poisoning near stack exhaustion) and for reading each
+// description's SDP once (per-event cost flat in the number of m-lines).
+export const SIZE_BUDGET_BYTES = 49 * 1024;
 export const WASM_FILE = 'pkg/web/rtc_peer_bg.wasm';
 const jsUnder = (dir) => readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((e) =>
   e.isDirectory() ? jsUnder(join(dir, e.name)) : e.name.endsWith('.js') ? [join(dir, e.name)] : []);

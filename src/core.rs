@@ -100,7 +100,7 @@ struct State {
     rules: Rules,
     /// Each sender's transceiver (keys), so history is found when the browser no longer lists it.
     senders: Vec<(u32, u32)>,
-    /// The browser's newest stream object per id, as `track` events show them; sorted by id.
+    /// The browser's newest stream object per id, as `track` events show them.
     natives: Vec<(StreamId, MediaStream)>,
     /// Description calls of the faces under way (each settles itself when it resolves).
     describing: u32,
@@ -112,7 +112,7 @@ struct State {
     local_sdp: Vec<MediaSection>,
     /// The [remote, local] SDP strings last parsed (JS strings): an unchanged description is
     /// neither copied into wasm nor parsed again.
-    seen: Array,
+    seen: (JsValue, JsValue),
 }
 
 /// An event to dispatch once the borrow is released.
@@ -147,7 +147,7 @@ impl Core {
                 negotiating: false,
                 sdp: Vec::new(),
                 local_sdp: Vec::new(),
-                seen: Array::of2(&JsValue::UNDEFINED, &JsValue::UNDEFINED),
+                seen: (JsValue::UNDEFINED, JsValue::UNDEFINED),
             }),
         }
     }
@@ -409,7 +409,7 @@ impl Core {
         let dispatch = self.write(|st| {
             if let Some(remote) = &conn.remote_sdp {
                 st.sdp = sdp::media_sections(&remote.as_string().unwrap_or_default());
-                st.seen.set(0, remote.clone());
+                st.seen.0 = remote.clone();
             }
             note_natives(&mut st.natives, seen);
             let facts: Vec<_> = conn.rows.iter().map(|r| r.receiver.clone()).collect();
@@ -421,11 +421,10 @@ impl Core {
                 local_ids_from_sdp(st, &conn);
                 // The browser's stream objects are kept while the remote description names their
                 // id: a track received later in that stream may come with no new `track` event.
-                let mut named: Vec<&StreamId> = st.sdp.iter().flat_map(|m| &m.stream_ids).collect();
-                named.sort_unstable();
-                let held: Vec<(&StreamId, &MediaStream)> = st.books.groups().iter().filter_map(|g| Some((g.key.stream_id()?, &g.stream))).collect();
+                // Ids first: comparing the objects is a call into JS.
+                let (books, sections) = (&st.books, &st.sdp);
                 st.natives.retain(|(id, s)| {
-                    named.binary_search(&id).is_ok() || held.iter().any(|(i, g)| *i == id && *g == s)
+                    sections.iter().any(|m| m.stream_ids.contains(id)) || books.groups().iter().any(|g| g.key.stream_id() == Some(id) && &g.stream == s)
                 });
             }
             apply(steps, &tracks, &conn)
@@ -466,7 +465,7 @@ impl Core {
             st.natives = Vec::new();
             st.sdp = Vec::new();
             st.local_sdp = Vec::new();
-            st.seen = Array::of2(&JsValue::UNDEFINED, &JsValue::UNDEFINED);
+            st.seen = (JsValue::UNDEFINED, JsValue::UNDEFINED);
         })?;
         Ok(result)
     }
@@ -480,7 +479,7 @@ impl Core {
 fn local_ids_from_sdp(st: &mut State, conn: &Connection) {
     let Some(local) = &conn.local_sdp else { return };
     st.local_sdp = sdp::media_sections(&local.as_string().unwrap_or_default());
-    st.seen.set(1, local.clone());
+    st.seen.1 = local.clone();
     for r in &conn.rows {
         let Some(section) = r.receiver.mid.as_deref().and_then(|mid| sdp::section_for_mid(&st.local_sdp, mid)) else { continue };
         if section.has_msid && section.sends() {
@@ -492,16 +491,13 @@ fn local_ids_from_sdp(st: &mut State, conn: &Connection) {
     }
 }
 
-/// Records the browser's stream objects a `track` event showed, the newest per id (sorted by id).
+/// Records the browser's stream objects a `track` event showed, the newest per id. (A linear
+/// search, newest first: a description's events come in m-line order, a stream's tracks together.)
 fn note_natives(natives: &mut Vec<(StreamId, MediaStream)>, seen: Vec<(StreamId, MediaStream)>) {
     for (id, stream) in seen {
-        match natives.binary_search_by(|(i, _)| i.cmp(&id)) {
-            Ok(i) => {
-                if let Some(slot) = natives.get_mut(i) {
-                    slot.1 = stream;
-                }
-            }
-            Err(i) => natives.insert(i, (id, stream)),
+        match natives.iter_mut().rev().find(|(i, _)| *i == id) {
+            Some(slot) => slot.1 = stream,
+            None => natives.push((id, stream)),
         }
     }
 }
@@ -526,8 +522,7 @@ impl Streams<MediaStream> for Glue<'_> {
     }
 
     fn native(&self, id: &StreamId) -> Option<MediaStream> {
-        let i = self.natives.binary_search_by(|(i, _)| i.cmp(id)).ok()?;
-        self.natives.get(i).map(|(_, s)| Clone::clone(s))
+        self.natives.iter().rev().find(|(i, _)| i == id).map(|(_, s)| Clone::clone(s))
     }
 
     fn make(&mut self) -> MediaStream {

@@ -42,9 +42,9 @@ export function key(o, add) {
 const DIR = ['sendrecv', 'sendonly', 'recvonly', 'inactive', 'stopped'], KIND = ['audio', 'video'];
 const SIG = ['stable', 'have-local-offer', 'have-remote-offer', 'have-local-pranswer', 'have-remote-pranswer', 'closed'];
 const COLS = 8;
-// `seen`: the [remote, local] SDP strings the caller last parsed, or undefined for no SDP at all;
-// an SDP equal to the one seen comes back as undefined (not copied into wasm again).
-export function readConnection(pc, seen) {
+// `sdp` (0/1): read the descriptions too; `r0` / `l0`: the remote / local SDP strings the caller
+// last parsed. An SDP equal to the one seen comes back as undefined (not copied into wasm again).
+export function readConnection(pc, sdp, r0, l0) {
   // Firefox throws from getTransceivers() once closed: a closed connection then has none.
   const sig = SIG.indexOf(pc.signalingState);
   let ts; try { ts = pc.getTransceivers(); } catch (e) { if (sig !== 5) throw e; ts = []; }
@@ -59,9 +59,9 @@ export function readConnection(pc, seen) {
     mids[i] = t.mid ?? '';
   }
   const closed = sig === 5, out = [ts, senders, tracks, rows, mids.join('\n'), sig];
-  if (seen) {
+  if (sdp) {
     const r = closed ? '' : pc.remoteDescription?.sdp ?? '', l = closed ? '' : pc.localDescription?.sdp ?? '';
-    out.push(r === seen[0] ? undefined : r, l === seen[1] ? undefined : l);
+    out.push(r === r0 ? undefined : r, l === l0 ? undefined : l);
   }
   return out;
 }
@@ -119,7 +119,7 @@ extern "C" {
     #[wasm_bindgen(js_name = key)]
     fn key_js(object: &JsValue, add: i32) -> u32;
     #[wasm_bindgen(js_name = readConnection)]
-    fn read_connection_js(pc: &JsValue, seen: &JsValue) -> Array;
+    fn read_connection_js(pc: &JsValue, sdp: i32, remote_seen: &JsValue, local_seen: &JsValue) -> Array;
     #[wasm_bindgen(js_name = trackEvent)]
     fn track_event_js(event: &JsValue) -> Array;
     #[wasm_bindgen(js_name = streamTracks)]
@@ -323,17 +323,19 @@ fn lines(s: &str) -> Vec<&str> {
 
 /// Reads every transceiver of `pc` (`getTransceivers()` order) and its signaling state.
 pub(crate) fn read_connection(pc: &JsValue) -> Result<Connection, Error> {
-    read_connection_with(pc, &JsValue::UNDEFINED)
+    read_connection_with(pc, None)
 }
 
-/// [`read_connection`], and the remote and local SDP where they are not the strings in `seen`
+/// [`read_connection`], and the remote and local SDP where they are not the strings `seen`
 /// (`[remote, local]`, as last parsed): a description is copied into wasm once, not on every read.
-pub(crate) fn read_connection_sdp(pc: &JsValue, seen: &Array) -> Result<Connection, Error> {
-    read_connection_with(pc, seen)
+pub(crate) fn read_connection_sdp(pc: &JsValue, seen: &(JsValue, JsValue)) -> Result<Connection, Error> {
+    read_connection_with(pc, Some(seen))
 }
 
-fn read_connection_with(pc: &JsValue, seen: &JsValue) -> Result<Connection, Error> {
-    let parts = read_connection_js(pc, seen);
+fn read_connection_with(pc: &JsValue, seen: Option<&(JsValue, JsValue)>) -> Result<Connection, Error> {
+    let none = JsValue::UNDEFINED;
+    let (r, l) = seen.map_or((&none, &none), |(r, l)| (r, l));
+    let parts = read_connection_js(pc, seen.is_some() as i32, r, l);
     let nums = ints(parts.get(3).unchecked_ref());
     let mids = parts.get(4).as_string().unwrap_or_default();
     let mut mids = lines(&mids).into_iter();
