@@ -100,8 +100,10 @@ export async function openBenchPage(browser, baseUrl, path = '/bench/index.html'
 // 48 KB (KiB) gzipped: 35 KB before perfect negotiation, which costs 12.8 KB (its async driver and
 // wasm-bindgen-futures's task queue; see the README's performance section). 49 KB: +0.85 KB for
 // the JS face's stack headroom (no poisoning near stack exhaustion) and for reading each
-// description's SDP once (per-event cost flat in the number of m-lines).
-export const SIZE_BUDGET_BYTES = 49 * 1024;
+// description's SDP once (per-event cost flat in the number of m-lines). 51 KB: +1.9 KB for the
+// negotiator's renumbered retry of an offer Chromium 156 refuses after a glare (README, browser
+// departures; measured 39.5 → 41.5 KB wasm gzipped, with the panic and `str::contains` paths kept out).
+export const SIZE_BUDGET_BYTES = 51 * 1024;
 export const WASM_FILE = 'pkg/web/rtc_peer_bg.wasm';
 const jsUnder = (dir) => readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((e) =>
   e.isDirectory() ? jsUnder(join(dir, e.name)) : e.name.endsWith('.js') ? [join(dir, e.name)] : []);

@@ -251,6 +251,19 @@ impl Perfect {
     }
 }
 
+/// Whether this side's own offer was refused by a Chromium 156 departure that
+/// [`sdp::renumber_extmaps`](crate::sdp::renumber_extmaps) works around: after a glare whose
+/// rolled-back offer had a section of another kind than the winning one, `setLocalDescription()`
+/// rejects the offer the browser itself made, InvalidAccessError "A BUNDLE group contains a codec
+/// collision for header extension id=…" (reproduced on native connections by
+/// tests/page/departures.test.mjs). The negotiator then makes the offer again, with the colliding
+/// ids moved, once.
+pub(crate) fn extension_collision(name: &str, message: &str) -> bool {
+    // A window compare, not `str::contains`: its two-way searcher is kilobytes of the size budget.
+    const NEEDLE: &[u8] = b"BUNDLE group contains a codec collision for header extension";
+    name == "InvalidAccessError" && message.as_bytes().windows(NEEDLE.len()).any(|w| w == NEEDLE)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,7 +18,8 @@
 use crate::bindings::{self, Native};
 use crate::core::Core;
 use crate::error::Error;
-use crate::negotiation::{DescriptionPlan, NegotiationReport, Perfect};
+use crate::negotiation::{self, DescriptionPlan, NegotiationReport, Perfect};
+use crate::sdp;
 use crate::types::{SdpType, SignalingState};
 use crate::view;
 use futures_channel::oneshot;
@@ -156,9 +157,26 @@ impl Driver {
         }
         let (this, pc) = (self.clone(), Clone::clone(pc));
         spawn_local(async move {
-            let made = this
-                .describe(&pc, Native::SetLocalDescription, &Array::new())
-                .await;
+            // Once more with a renumbered offer if the browser refused its own (see
+            // `offer_renumbered`): one call site of the description step, whatever the retry.
+            let (mut args, mut retry) = (Array::new(), true);
+            let made = loop {
+                let made = this.describe(&pc, Native::SetLocalDescription, &args).await;
+                if let Err(e) = &made {
+                    if retry && negotiation::extension_collision(e.name(), e.message()) {
+                        retry = false;
+                        match this.offer_renumbered(&pc).await {
+                            Some(Some(offer)) => {
+                                args = Array::of1(&offer);
+                                continue;
+                            }
+                            Some(None) => break Ok(()),
+                            None => {}
+                        }
+                    }
+                }
+                break made;
+            };
             let after = signaling(&pc).unwrap_or(SignalingState::Closed);
             let _ = this.model(|m| m.offer_made(after));
             match made {
@@ -177,6 +195,22 @@ impl Driver {
             }
             this.after_step(&pc);
         });
+    }
+
+    /// The offer again, its colliding header-extension ids moved (see
+    /// [`negotiation::extension_collision`]), to set: `None` if it cannot be made (the first
+    /// error stands), `Some(None)` at a state other than `stable` (a remote offer was applied
+    /// meanwhile: there is no offer to make, the browser fires `negotiationneeded` again once
+    /// that negotiation is over).
+    async fn offer_renumbered(&self, pc: &JsValue) -> Option<Option<JsValue>> {
+        let stable = || signaling(pc).ok() == Some(SignalingState::Stable);
+        if !stable() {
+            return Some(None);
+        }
+        let made = bindings::native(raw(pc)).create_offer(&JsValue::UNDEFINED).ok()??;
+        let offer = wasm_bindgen_futures::JsFuture::from(made).await.ok()?;
+        let renumbered = sdp::renumber_extmaps(&view::description(&offer)?.1)?;
+        Some(stable().then(|| view::offer(&renumbered)))
     }
 
     /// `icecandidate`: the event's candidate, to send.

@@ -102,6 +102,7 @@ export function make(i, message, name) {
 export function userAgent() { return globalThis.navigator?.userAgent; }
 
 export function rollback() { return { type: 'rollback' }; }
+export function offer(sdp) { return { type: 'offer', sdp }; }
 export function eventCandidate(e) { return e.candidate ?? undefined; }
 export function message(i, v) { return i === 0 ? { description: v.toJSON() } : { candidate: v ? v.toJSON() : null }; }
 const NEGOTIATION = ['negotiated', 'negotiationerror'];
@@ -152,6 +153,8 @@ extern "C" {
     fn user_agent_js() -> JsValue;
     /// `{ type: "rollback" }`.
     pub(crate) fn rollback() -> JsValue;
+    /// `{ type: "offer", sdp }`.
+    pub(crate) fn offer(sdp: &str) -> JsValue;
     #[wasm_bindgen(js_name = eventCandidate)]
     fn event_candidate_js(event: &JsValue) -> Option<JsValue>;
     #[cfg(feature = "js")]
