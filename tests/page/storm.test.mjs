@@ -12,7 +12,9 @@
 // Run:    node --test tests/page/storm.test.mjs             (fixed seed, 30 rounds per pair)
 // Replay: STORM_SEED=123 STORM_ROUNDS=100 node --test tests/page/storm.test.mjs
 // More:   STORM_SEEDS=1,2,3 | STORM_SEED_COUNT=10, STORM_PAIRS=chromium-firefox,firefox-firefox,
-//         STORM_DELAY_MAX (ms, default 100; storm-long: 250), STORM_FAILURES (details printed per pair, default 16), STORM_MAX_TRANSCEIVERS (per side, default 12)
+//         STORM_DELAY_MAX (ms, default 100; storm-long: 250), STORM_FAILURES (details printed per pair, default 16), STORM_MAX_TRANSCEIVERS (per side, default 12),
+//         STORM_TRACE=N (a round that does not settle prints both sides' transceivers and their last N
+//         signalling events: sends, receives, negotiationneeded, state changes)
 //         — scripts/storm-long.sh (npm run storm:long) runs many seeds.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
