@@ -14,10 +14,25 @@
 //     here, with every offer's candidates; the storm's relay then never empties, "N relay
 //     messages undelivered", and the round never settles). Chromium: one exchange, then quiet.
 //
+//  3. The same two sides with the library's `negotiate()` (pkg/web): the negotiator does not
+//     offer on a `negotiationneeded` that only that missing msid explains (src/negotiation.rs,
+//     `needed_only_by_unsent_msid`), so the pair goes quiet with every m-line negotiated as the
+//     spec answers it, and a real change or restartIce() afterwards is still negotiated.
+//
 // Run: node --test tests/page/msid-loop.test.mjs   (PAGE_BROWSERS=firefox to pick one)
-import { test } from 'node:test';
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { launch, BROWSERS } from './lib/browsers.mjs';
+import { serveRoot, ROOT } from './lib/storm-driver.mjs';
+
+let server;
+before(async () => {
+  assert.ok(existsSync(path.join(ROOT, 'pkg/web/index.js')), 'pkg/web is not built: run scripts/build-pkg.sh first');
+  server = await serveRoot();
+});
+after(() => server?.close());
 
 /** In the page: plain RTCPeerConnection only. */
 async function nativeFacts() {
@@ -103,6 +118,83 @@ async function nativeFacts() {
   const states = peers.map((pc) => pc.signalingState);
   for (const pc of peers) pc.close();
   return { one, loop: { shape, answersIn3s, states } };
+}
+
+/** In the page: the same two sides, negotiating with the library (`pc.negotiate`). */
+async function libraryRun() {
+  const { PeerConnection } = await import('/pkg/web/index.js');
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  const canvas = document.createElement('canvas');
+  canvas.getContext('2d').fillRect(0, 0, 2, 2);
+  const track = () => canvas.captureStream(5).getVideoTracks()[0].clone();
+  const peers = [new PeerConnection(), new PeerConnection()];
+  const negotiated = [0, 0];
+  const errors = [];
+  peers.forEach((pc, i) => {
+    let chain = Promise.resolve(); // ordered delivery, a task apart
+    pc.negotiate({
+      polite: i === 1,
+      send: (m) => { const to = peers[1 - i]; chain = chain.then(() => sleep(0)).then(() => to.receive(m).catch((e) => errors.push(`receive: ${e.name}: ${e.message}`))); },
+    });
+    pc.addEventListener('negotiated', () => negotiated[i]++);
+    pc.addEventListener('negotiationerror', (e) => errors.push(`negotiationerror: ${e.error?.message}`));
+  });
+  peers[0].createDataChannel('x');
+  await sleep(1000);
+  for (const pc of peers) pc.addTransceiver(track(), { direction: 'sendrecv', streams: [new MediaStream()] });
+  await sleep(1500);
+  for (const pc of peers) for (const t of pc.getTransceivers()) if (!t.sender.track) t.direction = 'sendonly';
+  const quiet = async () => { const n = [...negotiated]; await sleep(3000); return negotiated.map((x, j) => x - n[j]); };
+  // Every m-line as the spec answers it: currentDirection = direction ∩ reverse(far direction).
+  const reverse = { sendrecv: 'sendrecv', sendonly: 'recvonly', recvonly: 'sendonly', inactive: 'inactive' };
+  const meet = (a, b) => { const s = a.includes('send') && (b === 'sendrecv' || b === 'recvonly'); const r = (a === 'sendrecv' || a === 'recvonly') && b.includes('send'); return s && r ? 'sendrecv' : s ? 'sendonly' : r ? 'recvonly' : 'inactive'; };
+  const unnegotiated = () => peers.flatMap((pc, i) => pc.getTransceivers().filter((t) => {
+    const far = peers[1 - i].getTransceivers().find((x) => x.mid === t.mid);
+    return !far || t.currentDirection !== meet(t.direction, reverse[far.direction] === undefined ? 'inactive' : far.direction);
+  }).map((t) => `${i ? 'B' : 'A'} ${t.mid}: ${t.direction}/${t.currentDirection}`));
+  const afterSendonly = await quiet();
+  const states = peers.map((pc) => pc.signalingState);
+  const left = unnegotiated();
+  // A real change afterwards is negotiated: A's own m-line goes inactive (it was recvonly: A
+  // sendrecv, B sendonly).
+  const own = peers[0].getTransceivers().find((t) => t.sender.track);
+  const ownBefore = own.currentDirection;
+  own.direction = 'inactive';
+  const afterChange = await quiet();
+  const ownNow = own.currentDirection;
+  // And an ICE restart: new credentials in A's local description.
+  const ufrag = (pc) => pc.localDescription.sdp.match(/a=ice-ufrag:(\S+)/)[1];
+  const oldUfrag = ufrag(peers[0]);
+  peers[0].restartIce();
+  const afterRestart = await quiet();
+  const restarted = ufrag(peers[0]) !== oldUfrag;
+  const connected = peers.map((pc) => pc.connectionState);
+  for (const pc of peers) pc.close();
+  return { afterSendonly, states, left, afterChange, ownBefore, ownNow, afterRestart, restarted, connected, errors };
+}
+
+for (const name of BROWSERS) {
+  test(`${name}: the library's negotiate() goes quiet where Firefox's own check loops`, { timeout: 90_000 }, async () => {
+    const browser = await launch(name);
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${server.url}tests/page/lib/storm.html`);
+      const r = await page.evaluate(libraryRun);
+      console.log(`${name} ${browser.version} (library): ${JSON.stringify(r)}`);
+      assert.deepEqual(r.errors, []);
+      assert.ok(r.afterSendonly.every((n) => n <= 2), `quiet within 3 s after both sides went sendonly (negotiated ${r.afterSendonly} in 3 s)`);
+      assert.deepEqual(r.states, ['stable', 'stable']);
+      assert.deepEqual(r.left, [], 'every m-line negotiated as the spec answers it');
+      assert.equal(r.ownBefore, 'recvonly');
+      assert.equal(r.ownNow, 'inactive', 'a direction change after the quiet is negotiated (inactive: was recvonly)');
+      assert.ok(r.afterChange.every((n) => n <= 2), `and goes quiet again (${r.afterChange})`);
+      assert.ok(r.restarted, 'restartIce() after the quiet is negotiated (new ICE credentials)');
+      assert.ok(r.afterRestart.every((n) => n <= 2), `and goes quiet again (${r.afterRestart})`);
+      assert.deepEqual(r.connected, ['connected', 'connected']);
+    } finally {
+      await browser.close();
+    }
+  });
 }
 
 for (const name of BROWSERS) {
