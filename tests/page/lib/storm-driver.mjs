@@ -136,6 +136,19 @@ export async function runPair(options) {
      * every answer), the first stable instant is taken instead (counted as `loop`). Returns the
      * observations, taken with nothing in flight before and after, or null if neither came.
      */
+    let tracedErrors = 0;
+    /** STORM_TRACE=N: both sides' transceivers, descriptions and last N signalling events. */
+    async function printTrace(why) {
+      console.log(`--- trace (${why}) ---`);
+      for (const s of sides) {
+        const o = await page[s].evaluate(() => window.storm.observe());
+        console.log(`transceivers ${s}: ${o.transceivers.map((x) => `${x.mid}:${x.kind[0]} ${x.direction}/${x.currentDirection}${x.senderTrack ? '+track' : ''}`).join(', ')}`);
+        console.log(`local sdp ${s}: ${JSON.stringify(Object.fromEntries(Object.entries(o.localSdp).map(([m, v]) => [m, `${v.direction}${v.port === 0 ? ' port0' : ''}`])))}`);
+        console.log(`remote sdp ${s}: ${JSON.stringify(Object.fromEntries(Object.entries(o.remoteSdp).map(([m, v]) => [m, `${v.direction}${v.port === 0 ? ' port0' : ''}`])))}`);
+      }
+      for (const s of sides) console.log(`trace ${s}:\n  ${(await page[s].evaluate(() => window.storm.trace())).slice(-Number(process.env.STORM_TRACE)).join('\n  ')}`);
+    }
+
     async function settleAndObserve() {
       const start = Date.now();
       const offersAtStart = (await statuses());
@@ -150,6 +163,10 @@ export async function runPair(options) {
           const after = await statuses();
           if (relay.sent === sentBefore && stableNow(after) && after.A.negotiationNeeded === st.A.negotiationNeeded && after.B.negotiationNeeded === st.B.negotiationNeeded) {
             kind = late ? 'loop' : 'quiet';
+            if (process.env.STORM_TRACE && A.errors.length + B.errors.length > tracedErrors) {
+              tracedErrors = A.errors.length + B.errors.length;
+              await printTrace('a settled round with page errors');
+            }
             const nn = sides.reduce((n, s) => n + after[s].negotiationNeeded - offersAtStart[s].negotiationNeeded, 0);
             return { kind, A, B, waitedMs: Date.now() - start, negotiationNeededDuringWait: nn, statuses: after };
           }
@@ -165,15 +182,7 @@ export async function runPair(options) {
         A: distinct((await page.A.evaluate(() => window.storm.observe())).errors),
         B: distinct((await page.B.evaluate(() => window.storm.observe())).errors),
       };
-      if (process.env.STORM_TRACE) {
-        for (const s of sides) {
-          const o = await page[s].evaluate(() => window.storm.observe());
-          console.log(`transceivers ${s}: ${o.transceivers.map((x) => `${x.mid}:${x.kind[0]} ${x.direction}/${x.currentDirection}${x.senderTrack ? '+track' : ''}`).join(', ')}`);
-          console.log(`local sdp ${s}: ${JSON.stringify(Object.fromEntries(Object.entries(o.localSdp).map(([m, v]) => [m, `${v.direction}${v.port === 0 ? ' port0' : ''}`])))}`);
-          console.log(`remote sdp ${s}: ${JSON.stringify(Object.fromEntries(Object.entries(o.remoteSdp).map(([m, v]) => [m, `${v.direction}${v.port === 0 ? ' port0' : ''}`])))}`);
-        }
-        for (const s of sides) console.log(`trace ${s}:\n  ${(await page[s].evaluate(() => window.storm.trace())).slice(-Number(process.env.STORM_TRACE)).join('\n  ')}`);
-      }
+      if (process.env.STORM_TRACE) await printTrace('a round that did not settle');
       return { kind: 'failed', waitedMs: Date.now() - start, statuses: await statuses(), relay: { sent: relay.sent, delivered: relay.delivered, inFlight: inFlightNow() }, lastErrors: errors };
     }
 
