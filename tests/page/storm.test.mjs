@@ -172,10 +172,15 @@ function checkSide(t, round, me, other, memory) {
   //    `negotiationerror`, no `receive()` that rejected, no failed op — except the known browser
   //    departures above (each reproduced with plain RTCPeerConnection), tallied apart by rule.
   const fresh = me.errors.slice(memory.errors);
-  const firefoxBug = fresh.some(isFirefoxIceRestartBug);
+  // After that Firefox rejection the remote description stays the previous one, so the rejected
+  // offer's candidates that follow it are refused: "Unknown ufrag" (its new credentials), or "No
+  // such transceiver" for a section only that offer had. Only those after the rejection count.
+  const firefoxBugAt = fresh.findIndex(isFirefoxIceRestartBug);
+  const refusedAfterBug = (e, i) => firefoxBugAt >= 0 && i > firefoxBugAt && e.where === 'receive(candidate)'
+    && /Unknown ufrag|Cannot set ICE candidate for level=\d+ mid=\S+: No such transceiver/.test(e.message ?? '');
   let unexplained = 0;
-  for (const e of fresh) {
-    const rule = departureOf(e) ?? (firefoxBug && /Unknown ufrag/.test(e.message ?? '') ? 'firefox-ice-restart-after-rollback' : null);
+  for (const [i, e] of fresh.entries()) {
+    const rule = departureOf(e) ?? (refusedAfterBug(e, i) ? 'firefox-ice-restart-after-rollback' : null);
     if (rule) departed(t, rule);
     else { unexplained++; check(false, `no page error, unhandled rejection, negotiationerror or failed receive (${e.where})`, e); }
   }
