@@ -399,6 +399,23 @@ impl Core {
         self.read(|st| st.describing == 0)
     }
 
+    /// Whether a `negotiationneeded` now is only Firefox's reading of this side's own answer
+    /// ([`needed_only_by_unsent_msid`](crate::negotiation::needed_only_by_unsent_msid)), over the
+    /// descriptions last settled (the current ones, at `stable`) and a data channel section there.
+    pub(crate) fn only_unsent_msid(&self, pc: &JsValue) -> bool {
+        let Ok(conn) = view::read_connection(pc) else { return false };
+        self.read(|st| {
+            let rows = conn.rows.iter().map(|r| crate::negotiation::Sending {
+                mid: r.receiver.mid.as_deref(),
+                direction: r.direction,
+                current_direction: r.receiver.current_direction,
+                stream_ids: st.registry.stream_ids_of(SenderKey(r.sender)),
+            });
+            st.local_sdp.iter().any(|s| s.application) && crate::negotiation::needed_only_by_unsent_msid(&st.local_sdp, &st.sdp, rows)
+        })
+        .unwrap_or(false)
+    }
+
     /// Settles the remote books now, as after an applied description.
     pub(crate) fn settle_now(&self, pc: &JsValue) -> Result<(), Error> {
         self.settle(pc, Phase::Final, Vec::new())

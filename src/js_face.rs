@@ -282,10 +282,16 @@ impl JsCore {
         Ok(())
     }
 
+    // Also `restartIce()` (`restart`), noted for the negotiator: its next negotiationneeded is an
+    // ICE restart.
     #[wasm_bindgen(skip_jsdoc, js_name = iceStateChange)]
-    pub fn ice_state_change(&self, pc: &JsValue) -> Result<(), JsValue> {
+    pub fn ice_state_change(&self, pc: &JsValue, restart: bool) -> Result<(), JsValue> {
         if let Some(d) = self.driver()? {
-            d.ice_state_changed(pc);
+            if restart {
+                d.ice_restart_requested();
+            } else {
+                d.ice_state_changed(pc);
+            }
         }
         Ok(())
     }

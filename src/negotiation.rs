@@ -20,7 +20,8 @@
 //! Firefox 153 gets wrong after `restartIce()` during glare.
 
 use crate::config::{IceCandidate, SessionDescription};
-use crate::types::{SdpType, SignalingState};
+use crate::sdp::{section_for_mid, MediaSection};
+use crate::types::{Direction, SdpType, SignalingState, StreamId};
 use serde::{Deserialize, Serialize};
 
 /// A signalling message between two negotiating peers, as it travels over any transport.
@@ -149,6 +150,11 @@ impl Perfect {
         self.polite
     }
 
+    /// No offer being made, no remote description being applied.
+    pub(crate) fn idle(&self) -> bool {
+        !self.making_offer && !self.applying
+    }
+
     /// `negotiationneeded`: whether to make an offer now. Otherwise it is remembered, and
     /// [`stepped`](Self::stepped) says to re-run it.
     pub(crate) fn needed(&mut self, signaling: SignalingState, now_ms: f64) -> bool {
@@ -262,6 +268,67 @@ pub(crate) fn extension_collision(name: &str, message: &str) -> bool {
     // A window compare, not `str::contains`: its two-way searcher is kilobytes of the size budget.
     const NEEDLE: &[u8] = b"BUNDLE group contains a codec collision for header extension";
     name == "InvalidAccessError" && message.as_bytes().windows(NEEDLE.len()).any(|w| w == NEEDLE)
+}
+
+/// One transceiver, as [`needed_only_by_unsent_msid`] reads it.
+#[derive(Debug, Clone)]
+pub(crate) struct Sending<'a> {
+    pub(crate) mid: Option<&'a str>,
+    pub(crate) direction: Direction,
+    pub(crate) current_direction: Option<Direction>,
+    /// The stream ids the sender is associated with.
+    pub(crate) stream_ids: &'a [StreamId],
+}
+
+/// Firefox 153's renegotiation loop (tests/page/msid-loop.test.mjs): after this side *answered*,
+/// whether a `negotiationneeded` can only come from Firefox's reading of its own answer. A
+/// transceiver that sends (`sendrecv`/`sendonly`, with stream ids) answering an offer that does
+/// not let it send gets a section without `a=msid`; Firefox then compares that missing msid with
+/// the sender's stream ids and fires `negotiationneeded`, though per the spec's check (the answer's
+/// direction is the transceiver's intersected with the offer's) nothing is to negotiate. Two such
+/// Firefox peers renegotiate without end.
+///
+/// True only when the spec's check, over everything it reads that is visible here, finds nothing
+/// to negotiate, *and* such a section is there (so the event is the departure's). The check:
+/// every transceiver not stopped is associated (a mid), not stopping, has its sections in both
+/// descriptions, answered in `direction ∩ reverse(offered)`, and where the answer sends, its msid
+/// stream ids are the sender's. What it cannot see (an ICE restart asked for, a first data
+/// channel) the caller excludes: the local description must have an `m=application` section and
+/// no restart be pending.
+pub(crate) fn needed_only_by_unsent_msid<'a>(local_answer: &[MediaSection], remote_offer: &[MediaSection], rows: impl IntoIterator<Item = Sending<'a>>) -> bool {
+    let mut departures = 0;
+    for r in rows {
+        if r.current_direction == Some(Direction::Stopped) {
+            continue;
+        }
+        let (Some(mid), false) = (r.mid, r.direction == Direction::Stopped) else { return false };
+        let (Some(local), Some(remote)) = (section_for_mid(local_answer, mid), section_for_mid(remote_offer, mid)) else {
+            return false;
+        };
+        let send = r.direction.sends() && remote.direction.receives();
+        let receive = r.direction.receives() && remote.direction.sends();
+        let answered = match (send, receive) {
+            (true, true) => Direction::SendRecv,
+            (true, false) => Direction::SendOnly,
+            (false, true) => Direction::RecvOnly,
+            (false, false) => Direction::Inactive,
+        };
+        // (A rejected section of a transceiver not stopped says inactive where it is not expected.)
+        if local.direction != answered {
+            return false;
+        }
+        if r.direction.sends() {
+            if local.direction.sends() {
+                // The msid, in the order the streams were given (another order: negotiated).
+                if !local.has_msid || local.stream_ids != r.stream_ids {
+                    return false;
+                }
+            } else if !local.has_msid && !r.stream_ids.is_empty() {
+                departures += 1;
+            }
+        }
+    }
+    departures > 0
 }
 
 #[cfg(test)]
@@ -474,5 +541,55 @@ mod tests {
             serde_json::to_string(&Signal::Candidate(None)).unwrap(),
             r#"{"candidate":null}"#
         );
+    }
+
+    fn section(mid: &str, direction: Direction, msid: &[&str]) -> MediaSection {
+        MediaSection {
+            mid: Some(mid.into()),
+            direction,
+            application: false,
+            rejected: false,
+            stream_ids: msid.iter().map(|&m| StreamId::from(m)).collect(),
+            bundle_only: false,
+            has_msid: !msid.is_empty(),
+        }
+    }
+
+    #[test]
+    fn firefox_answer_without_msid_is_the_only_reason_to_renegotiate() {
+        use Direction::{Inactive, RecvOnly, SendOnly, SendRecv};
+        let s = [StreamId::from("s")];
+        // This side sends on mid 0 (stream s), the far side offered it sendonly: answered recvonly,
+        // with no a=msid (Firefox). Mid 1 is the far side's, received.
+        let offer = [section("0", SendOnly, &["-"]), section("1", SendRecv, &["t"])];
+        let answer = [section("0", RecvOnly, &[]), section("1", RecvOnly, &[])];
+        fn rows(d0: Direction, ids: &[StreamId]) -> Vec<Sending<'_>> {
+            vec![
+                Sending { mid: Some("0"), direction: d0, current_direction: Some(RecvOnly), stream_ids: ids },
+                Sending { mid: Some("1"), direction: RecvOnly, current_direction: Some(RecvOnly), stream_ids: &[] },
+            ]
+        }
+        let s = &s[..];
+        assert!(needed_only_by_unsent_msid(&answer, &offer, rows(SendRecv, s)), "the departure alone");
+        assert!(!needed_only_by_unsent_msid(&answer, &offer, rows(SendRecv, &[])), "no stream: Firefox fires nothing, nothing to skip");
+        assert!(!needed_only_by_unsent_msid(&answer, &offer, rows(RecvOnly, s)), "not sending: no departure");
+        // A genuine change as well: the direction no longer matches what was answered.
+        let mut changed = rows(SendRecv, s);
+        changed[1].direction = Inactive;
+        assert!(!needed_only_by_unsent_msid(&answer, &offer, changed.clone()), "a direction change is negotiated");
+        // A new transceiver (no mid), a stopping one, a section missing: negotiated.
+        let mut new = rows(SendRecv, s);
+        new.push(Sending { mid: None, direction: SendRecv, current_direction: None, stream_ids: &[] });
+        assert!(!needed_only_by_unsent_msid(&answer, &offer, new));
+        let mut stopping = rows(SendRecv, s);
+        stopping[1].direction = Direction::Stopped;
+        assert!(!needed_only_by_unsent_msid(&answer, &offer, stopping));
+        assert!(!needed_only_by_unsent_msid(&answer[..1], &offer, rows(SendRecv, s)));
+        // Where the answer sends, its msid must be the sender's stream ids.
+        let offer2 = [section("0", SendRecv, &["-"]), section("1", SendRecv, &["t"])];
+        let answer2 = [section("0", SendRecv, &["old"]), section("1", RecvOnly, &[])];
+        assert!(!needed_only_by_unsent_msid(&answer2, &offer2, rows(SendRecv, s)), "streams changed: negotiated");
+        let answer3 = [section("0", SendRecv, &["s"]), section("1", RecvOnly, &[])];
+        assert!(!needed_only_by_unsent_msid(&answer3, &offer2, rows(SendRecv, s)), "all matches, no departure: nothing to skip");
     }
 }

@@ -73,6 +73,8 @@ struct State {
     tail: Option<oneshot::Receiver<()>>,
     /// Candidates that came before any remote description.
     queued: Vec<JsValue>,
+    /// `restartIce()` was called (through the library) since this side last made an offer.
+    ice_restart: bool,
 }
 
 impl Drop for Inner {
@@ -124,6 +126,7 @@ impl Driver {
                     model: Perfect::new(polite),
                     tail: None,
                     queued: Vec::new(),
+                    ice_restart: false,
                 }),
             }),
         })
@@ -149,6 +152,9 @@ impl Driver {
     /// `negotiationneeded`: make an offer and send it, unless a negotiation is under way (then
     /// once it is over).
     pub(crate) fn negotiation_needed(&self, pc: &JsValue) {
+        if self.departure_only(pc) {
+            return;
+        }
         let start = signaling(pc).and_then(|s| self.model(|m| m.needed(s, now())));
         match start {
             Ok(true) => {}
@@ -179,6 +185,9 @@ impl Driver {
             };
             let after = signaling(&pc).unwrap_or(SignalingState::Closed);
             let _ = this.model(|m| m.offer_made(after));
+            if let Ok(mut st) = this.inner.state.try_borrow_mut() {
+                st.ice_restart = false;
+            }
             match made {
                 // A polite side's offer may have been rolled back by a colliding one meanwhile:
                 // send only an offer that is still the pending local description.
@@ -213,6 +222,27 @@ impl Driver {
         Some(stable().then(|| view::offer(&renumbered)))
     }
 
+    /// Whether this `negotiationneeded` is only Firefox's reading of this side's own answer
+    /// ([`needed_only_by_unsent_msid`](crate::negotiation::needed_only_by_unsent_msid)): then no offer is made, which ends the loop two Firefox
+    /// peers would otherwise renegotiate in. Only when idle and stable after answering, with a
+    /// data channel section negotiated and no ICE restart asked for (neither is visible to the
+    /// check).
+    fn departure_only(&self, pc: &JsValue) -> bool {
+        let idle = self.inner.state.try_borrow().map(|st| st.model.idle() && !st.ice_restart).unwrap_or(false);
+        if !idle || !matches!(signaling(pc), Ok(SignalingState::Stable)) {
+            return false;
+        }
+        // Stable: the local description is the current one.
+        raw(pc).local_description().is_some_and(|d| d.type_() == web_sys::RtcSdpType::Answer) && self.inner.core.only_unsent_msid(pc)
+    }
+
+    /// `restartIce()` was called through the library: the next `negotiationneeded` is its.
+    pub(crate) fn ice_restart_requested(&self) {
+        if let Ok(mut st) = self.inner.state.try_borrow_mut() {
+            st.ice_restart = true;
+        }
+    }
+
     /// `icecandidate`: the event's candidate, to send.
     pub(crate) fn ice_candidate(&self, pc: &JsValue, event: &JsValue) {
         self.emit(pc, Out::Candidate(view::event_candidate(event)));
@@ -223,6 +253,7 @@ impl Driver {
         let failed = raw(pc).ice_connection_state() == web_sys::RtcIceConnectionState::Failed
             || raw(pc).connection_state() == web_sys::RtcPeerConnectionState::Failed;
         if self.inner.restart_ice && failed {
+            self.ice_restart_requested();
             if let Err(e) = bindings::native(raw(pc)).restart_ice() {
                 self.emit(pc, Out::Failed(Error::from_js(e)));
             }

@@ -11,6 +11,8 @@ pub(crate) struct MediaSection {
     pub mid: Option<String>,
     /// The direction attribute, from the describing side's point of view (`sendrecv` when absent).
     pub direction: Direction,
+    /// Whether it is an `m=application` section (data channels).
+    pub application: bool,
     /// Whether the section is rejected or stopped: port 0 without `a=bundle-only` (a bundle-only
     /// section also has port 0 but carries media over the bundle; Firefox offers them).
     pub rejected: bool,
@@ -49,6 +51,7 @@ pub(crate) fn media_sections(sdp: &str) -> Vec<MediaSection> {
             current = Some(MediaSection {
                 mid: None,
                 direction: session_direction,
+                application: rest.starts_with("application "),
                 rejected: port == "0",
                 stream_ids: Vec::new(),
                 bundle_only: false,

@@ -12,7 +12,9 @@
 // Run:    node --test tests/page/storm.test.mjs             (fixed seed, 30 rounds per pair)
 // Replay: STORM_SEED=123 STORM_ROUNDS=100 node --test tests/page/storm.test.mjs
 // More:   STORM_SEEDS=1,2,3 | STORM_SEED_COUNT=10, STORM_PAIRS=chromium-firefox,firefox-firefox,
-//         STORM_DELAY_MAX (ms, default 100; storm-long: 250), STORM_FAILURES (details printed per pair, default 16), STORM_MAX_TRANSCEIVERS (per side, default 12)
+//         STORM_DELAY_MAX (ms, default 100; storm-long: 250), STORM_FAILURES (details printed per pair, default 16), STORM_MAX_TRANSCEIVERS (per side, default 12),
+//         STORM_TRACE=N (a round that does not settle prints both sides' transceivers and their last N
+//         signalling events: sends, receives, negotiationneeded, state changes)
 //         — scripts/storm-long.sh (npm run storm:long) runs many seeds.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -181,10 +183,15 @@ function checkSide(t, round, me, other, memory) {
   //    `negotiationerror`, no `receive()` that rejected, no failed op — except the known browser
   //    departures above (each reproduced with plain RTCPeerConnection), tallied apart by rule.
   const fresh = me.errors.slice(memory.errors);
-  const firefoxBug = fresh.some(isFirefoxIceRestartBug);
+  // After that Firefox rejection the remote description stays the previous one, so the rejected
+  // offer's candidates that follow it are refused: "Unknown ufrag" (its new credentials), or "No
+  // such transceiver" for a section only that offer had. Only those after the rejection count.
+  const firefoxBugAt = fresh.findIndex(isFirefoxIceRestartBug);
+  const refusedAfterBug = (e, i) => firefoxBugAt >= 0 && i > firefoxBugAt && e.where === 'receive(candidate)'
+    && /Unknown ufrag|Cannot set ICE candidate for level=\d+ mid=\S+: No such transceiver/.test(e.message ?? '');
   let unexplained = 0;
-  for (const e of fresh) {
-    const rule = departureOf(e) ?? (firefoxBug && /Unknown ufrag/.test(e.message ?? '') ? 'firefox-ice-restart-after-rollback' : null);
+  for (const [i, e] of fresh.entries()) {
+    const rule = departureOf(e) ?? (refusedAfterBug(e, i) ? 'firefox-ice-restart-after-rollback' : null);
     if (rule) departed(t, rule);
     else { unexplained++; check(false, `no page error, unhandled rejection, negotiationerror or failed receive (${e.where})`, e); }
   }

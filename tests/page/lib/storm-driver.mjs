@@ -71,7 +71,10 @@ export async function runPair(options) {
     chain: { A: Promise.resolve(), B: Promise.resolve() }, // deliveries to A / to B, in order
     lastAt: { A: 0, B: 0 },
     errors: [],
+    inFlight: { A: [], B: [] }, // per destination: { type, sentAt, at, state } not yet delivered
   };
+  const typeOf = (json) => { const m = JSON.parse(json); return m.description ? m.description.type : m.candidate ? 'candidate' : 'end-of-candidates'; };
+  const inFlightNow = () => Object.fromEntries(sides.map((s) => [`to ${s}`, relay.inFlight[s].map((f) => ({ type: f.type, gen: f.gen, ageMs: Date.now() - f.sentAt, dueInMs: f.at - Date.now(), state: f.state }))]));
   const other = { A: 'B', B: 'A' };
 
   function relayFrom(from, json) {
@@ -80,15 +83,20 @@ export async function runPair(options) {
     relay.lastActivity = Date.now();
     const at = Math.max(relay.lastAt[to], Date.now() + Math.floor(delayRand() * (delayMax + 1)));
     relay.lastAt[to] = at;
+    const entry = { type: typeOf(json), gen: JSON.parse(json).generation, sentAt: Date.now(), at, state: 'queued' };
+    relay.inFlight[to].push(entry);
     relay.chain[to] = relay.chain[to].then(async () => {
+      entry.state = 'waiting';
       const wait = at - Date.now();
       if (wait > 0) await sleep(wait);
+      entry.state = 'evaluating';
       try {
         await page[to].evaluate((m) => window.storm.receive(JSON.parse(m)), json);
       } catch (e) {
         relay.errors.push(`delivery to ${to}: ${e.message.split('\n')[0]}`);
       }
       relay.delivered++;
+      relay.inFlight[to].splice(relay.inFlight[to].indexOf(entry), 1);
       relay.lastActivity = Date.now();
     });
   }
@@ -128,6 +136,19 @@ export async function runPair(options) {
      * every answer), the first stable instant is taken instead (counted as `loop`). Returns the
      * observations, taken with nothing in flight before and after, or null if neither came.
      */
+    let tracedErrors = 0;
+    /** STORM_TRACE=N: both sides' transceivers, descriptions and last N signalling events. */
+    async function printTrace(why) {
+      console.log(`--- trace (${why}) ---`);
+      for (const s of sides) {
+        const o = await page[s].evaluate(() => window.storm.observe());
+        console.log(`transceivers ${s}: ${o.transceivers.map((x) => `${x.mid}:${x.kind[0]} ${x.direction}/${x.currentDirection}${x.senderTrack ? '+track' : ''}`).join(', ')}`);
+        console.log(`local sdp ${s}: ${JSON.stringify(Object.fromEntries(Object.entries(o.localSdp).map(([m, v]) => [m, `${v.direction}${v.port === 0 ? ' port0' : ''}`])))}`);
+        console.log(`remote sdp ${s}: ${JSON.stringify(Object.fromEntries(Object.entries(o.remoteSdp).map(([m, v]) => [m, `${v.direction}${v.port === 0 ? ' port0' : ''}`])))}`);
+      }
+      for (const s of sides) console.log(`trace ${s}:\n  ${(await page[s].evaluate(() => window.storm.trace())).slice(-Number(process.env.STORM_TRACE)).join('\n  ')}`);
+    }
+
     async function settleAndObserve() {
       const start = Date.now();
       const offersAtStart = (await statuses());
@@ -142,6 +163,10 @@ export async function runPair(options) {
           const after = await statuses();
           if (relay.sent === sentBefore && stableNow(after) && after.A.negotiationNeeded === st.A.negotiationNeeded && after.B.negotiationNeeded === st.B.negotiationNeeded) {
             kind = late ? 'loop' : 'quiet';
+            if (process.env.STORM_TRACE && A.errors.length + B.errors.length > tracedErrors) {
+              tracedErrors = A.errors.length + B.errors.length;
+              await printTrace('a settled round with page errors');
+            }
             const nn = sides.reduce((n, s) => n + after[s].negotiationNeeded - offersAtStart[s].negotiationNeeded, 0);
             return { kind, A, B, waitedMs: Date.now() - start, negotiationNeededDuringWait: nn, statuses: after };
           }
@@ -157,7 +182,8 @@ export async function runPair(options) {
         A: distinct((await page.A.evaluate(() => window.storm.observe())).errors),
         B: distinct((await page.B.evaluate(() => window.storm.observe())).errors),
       };
-      return { kind: 'failed', waitedMs: Date.now() - start, statuses: await statuses(), relay: { sent: relay.sent, delivered: relay.delivered }, lastErrors: errors };
+      if (process.env.STORM_TRACE) await printTrace('a round that did not settle');
+      return { kind: 'failed', waitedMs: Date.now() - start, statuses: await statuses(), relay: { sent: relay.sent, delivered: relay.delivered, inFlight: inFlightNow() }, lastErrors: errors };
     }
 
     for (let round = 1; round <= rounds; round++) {

@@ -58,7 +58,12 @@ const serial = (o) => {
   return serials.get(o);
 };
 
-const send = (message) => window.__stormSend(JSON.stringify({ ...message, generation }));
+// A timeline of the signalling, for the report of a round that did not settle.
+const trace = [];
+const t0 = performance.now();
+const mark = (what) => { trace.push(`${(performance.now() - t0).toFixed(0)} ${what} [${pc?.signalingState}]`); if (trace.length > 400) trace.splice(0, 100); };
+const kindOf = (m) => (m.description ? m.description.type : m.candidate ? 'candidate' : 'end-of-candidates');
+const send = (message) => { mark(`send ${kindOf(message)}`); window.__stormSend(JSON.stringify({ ...message, generation })); };
 const fail = (where, e) => errors.push({ where, name: e?.name ?? 'Error', message: String(e?.message ?? e) });
 
 // ----- media without getUserMedia -----------------------------------------------------------------
@@ -107,8 +112,12 @@ function someStreams() {
 // promise of each `receive`).
 
 function setUpNegotiation(gen) {
-  pc.addEventListener('negotiationneeded', () => { counters.negotiationNeeded++; });
+  pc.addEventListener('negotiationneeded', () => { counters.negotiationNeeded++; mark('negotiationneeded'); });
+  pc.addEventListener('signalingstatechange', () => mark('signalingstatechange'));
+  pc.addEventListener('icegatheringstatechange', () => mark(`icegathering ${pc.iceGatheringState}`));
+  pc.addEventListener('iceconnectionstatechange', () => mark(`iceconnection ${pc.iceConnectionState}`));
   pc.addEventListener('negotiated', (e) => {
+    mark(`negotiated ${e.offerer}`);
     counters.negotiations++;
     if (e.offerer === 'local') counters.answersApplied++;
     counters.collisions += e.collisions;
@@ -148,9 +157,12 @@ function handle({ generation: gen, ...message }) {
   counters.messagesIn++;
   const what = message.description ? `receive(${message.description.type})` : 'receive(candidate)';
   pendingInbound++;
+  const n = counters.messagesIn;
+  mark(`receive #${n} ${kindOf(message)}`);
   return pc.receive(message)
-    .then(() => { if (message.candidate !== undefined) counters.candidatesHandled++; })
+    .then(() => { mark(`received #${n}`); if (message.candidate !== undefined) counters.candidatesHandled++; })
     .catch((e) => {
+      mark(`receive #${n} rejected: ${e?.name}: ${e?.message}`);
       if (message.candidate !== undefined) counters.candidatesRejected++;
       // An error to the checks (a failure, or a known browser departure), unless the connection
       // was closed by storm.reset() meanwhile.
@@ -268,6 +280,7 @@ let maxTransceivers = 16;
 
 async function op() {
   counters.ops++;
+  mark(`op ${counters.ops}`);
   pendingOps++;
   try {
     for (let attempt = 0; attempt < 8; attempt++) {
@@ -393,6 +406,7 @@ window.storm = {
   status,
   observe,
   opLog: () => opLog.slice(),
+  trace: () => trace.slice(),
 };
 window.stormReady = true;
 document.getElementById('status').textContent = 'ready';
