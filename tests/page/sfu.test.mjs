@@ -34,6 +34,12 @@ const DEFAULT_N = Number(process.env.SFU_DEFAULT_N ?? 4);
 const MODES = (process.env.SFU_MODES ?? 'msid,default').split(',');
 const FIGURES = process.env.SFU_FIGURES === '1';
 const DEMO = process.env.SFU_DEMO !== '0'; // the demo's SFU mode (www/, webpack production build)
+// Where the publishers live: 'browser' (default): pages of a second launch of the same browser, the
+// subscriber alone in its own; 'page': all in the subscriber's page (one renderer: fine for a few,
+// too much for 40 on two cores). SFU_PUBLISHER_PAGES: how many pages they are spread over.
+const PUBLISHERS_IN = process.env.SFU_PUBLISHERS_IN ?? 'browser';
+const PUBLISHER_PAGES = (n) => Number(process.env.SFU_PUBLISHER_PAGES ?? 1);
+const FPS = Number(process.env.SFU_FPS ?? 10); // the publishers' canvas frame rate
 
 // Chromium: loopback candidates allowed, plain IPs (not mDNS names). Firefox: loopback candidates too.
 const LAUNCH = {
@@ -81,11 +87,21 @@ for (const browserName of BROWSERS) {
     const useMsid = mode === 'msid';
     const n = useMsid ? N : DEFAULT_N;
     test(`${browserName}: ${n} publishers through Janus, ${useMsid ? 'use_msid (a stream per publisher)' : 'default msid (one stream "janus")'}`, { timeout: 60_000 + n * 15_000 }, async () => {
-      const browser = await launch(browserName, LAUNCH);
+      const separate = PUBLISHERS_IN === 'browser';
+      // The subscriber's browser and the publishers' (a second process), launched side by side.
+      const [browser, pubBrowser] = await Promise.all([launch(browserName, LAUNCH), separate ? launch(browserName, LAUNCH) : null]);
       const problems = [];
       const page = await browser.newPage();
       watch(page, problems, browserName);
-      const room = new Room(page, janus.url, { useMsid });
+      const pubPages = [];
+      if (separate) {
+        for (let j = 0; j < PUBLISHER_PAGES(n); j++) {
+          const p = await pubBrowser.newPage();
+          watch(p, problems, `${browserName} publishers ${j}`);
+          pubPages.push(p);
+        }
+      }
+      const room = new Room(page, janus.url, { useMsid, publisherPages: separate ? pubPages : [page] });
       const figures = [];
       // The long run prints each figure as it comes (stderr reaches the terminal at once).
       figures.push = function (...xs) {
@@ -93,9 +109,15 @@ for (const browserName of BROWSERS) {
         return Array.prototype.push.apply(this, xs);
       };
       try {
-        await page.goto(`${server.url}tests/page/lib/sfu.html`);
-        await page.waitForFunction(() => !!window.sfu);
-        await page.evaluate(() => window.sfu.init());
+        const ready = async (p, roles) => {
+          await p.goto(`${server.url}tests/page/lib/sfu.html`);
+          await p.waitForFunction(() => !!window.sfu);
+          await p.evaluate((o) => window.sfu.init(o), { ...roles, fps: FPS });
+        };
+        await Promise.all([
+          ready(page, { subscriber: true, publishers: !separate }),
+          ...pubPages.map((p) => ready(p, { subscriber: false, publishers: true })),
+        ]);
         await room.open(n * 2 + 10);
 
         let prev = new Map(); // the groups after the last step
@@ -236,9 +258,9 @@ for (const browserName of BROWSERS) {
         assert.deepEqual(problems, [], 'no console error or uncaught exception');
       } finally {
         if (FIGURES || process.env.SFU_N) console.log(`[sfu] ${browserName} ${mode} N=${n} (${browser.version}):\n  ${figures.join('\n  ')}`);
-        await page.evaluate(() => window.sfu?.close()).catch(() => {});
+        for (const p of [page, ...pubPages]) await p.evaluate(() => window.sfu?.close()).catch(() => {});
         await room.close();
-        await browser.close();
+        await Promise.all([browser.close(), pubBrowser?.close()]);
       }
     });
   }
