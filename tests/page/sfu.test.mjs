@@ -40,10 +40,9 @@ const FIGURES = process.env.SFU_FIGURES === '1';
 const DEMO = process.env.SFU_DEMO !== '0'; // the demo's SFU mode (www/, webpack production build)
 // Where the publishers live (SFU_PUBLISHERS_IN). 'browser': a second launch of the same browser
 // (its own processes), in SFU_PUBLISHER_PAGES pages (default 1), the subscriber alone in its own
-// browser. 'page': in the subscriber's page; one renderer then encodes N feeds and decodes N more,
-// fine for a few, not for 40 on two cores (Chromium's first 20-feed offer took 42 s to apply and
-// N=40 did not finish in 11 minutes). Default: 'page' up to 10 publishers (the fast run: a second
-// browser per test would cost it a few seconds), 'browser' past that.
+// browser. 'page': in the subscriber's page; one renderer then encodes N feeds and decodes N more
+// (N=40 in Chromium: 71 s against 54 s with the second browser, here). Default: 'page' up to 10
+// publishers (the fast run: a second browser per test would cost it a few seconds), 'browser' past.
 const publishersIn = (n) => process.env.SFU_PUBLISHERS_IN ?? (n > 10 ? 'browser' : 'page');
 const PUBLISHER_PAGES = Number(process.env.SFU_PUBLISHER_PAGES ?? 1);
 const FPS = Number(process.env.SFU_FPS ?? 10); // the publishers' canvas (64×48) frame rate
