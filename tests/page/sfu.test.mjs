@@ -41,7 +41,8 @@ const DEMO = process.env.SFU_DEMO !== '0'; // the demo's SFU mode (www/, webpack
 // Where the publishers live (SFU_PUBLISHERS_IN). 'browser': a second launch of the same browser
 // (its own processes), in SFU_PUBLISHER_PAGES pages (default 1), the subscriber alone in its own
 // browser. 'page': in the subscriber's page; one renderer then encodes N feeds and decodes N more
-// (N=40 in Chromium: 71 s against 54 s with the second browser, here). Default: 'page' up to 10
+// (N=40 in Chromium passes either way: 26 s against 29 s on a quiet machine; 71 s at load ~5
+// under load). Default: 'page' up to 10
 // publishers (the fast run: a second browser per test would cost it a few seconds), 'browser' past.
 const publishersIn = (n) => process.env.SFU_PUBLISHERS_IN ?? (n > 10 ? 'browser' : 'page');
 const PUBLISHER_PAGES = Number(process.env.SFU_PUBLISHER_PAGES ?? 1);
