@@ -42,8 +42,8 @@ const DEMO = process.env.SFU_DEMO !== '0'; // the demo's SFU mode (www/, webpack
 // (its own processes), in SFU_PUBLISHER_PAGES pages (default 1), the subscriber alone in its own
 // browser. 'page': in the subscriber's page; one renderer then encodes N feeds and decodes N more
 // (N=40 in Chromium passes either way: 26 s against 29 s on a quiet machine; 71 s at load ~5
-// under load). Default: 'page' up to 10
-// publishers (the fast run: a second browser per test would cost it a few seconds), 'browser' past.
+// against 54 s at load 17 with the second browser). Default: 'page' up to 10 publishers (the fast
+// run: a second browser per test would cost it a few seconds), 'browser' past that.
 const publishersIn = (n) => process.env.SFU_PUBLISHERS_IN ?? (n > 10 ? 'browser' : 'page');
 const PUBLISHER_PAGES = Number(process.env.SFU_PUBLISHER_PAGES ?? 1);
 const FPS = Number(process.env.SFU_FPS ?? 10); // the publishers' canvas (64×48) frame rate
