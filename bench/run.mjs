@@ -39,13 +39,15 @@ const N = quick
   : { addRemove: 100, getTransceivers: 20000, signalingState: 200000, negotiation: 8, eventPath: 10 };
 
 // SFU scale rows: feeds per subscription (Janus itself tops out at 75; past that the offers are
-// synthetic), fewer runs (the 320-feed offer has 640 m-lines: one run past 80 feeds).
+// synthetic), fewer runs (the 320-feed offer has 640 m-lines): past 80 feeds one run per kind and
+// no warm-up pair (the smaller rows have warmed the page; the cold row is the 40-feed one).
 const SCALE_FEEDS = quick ? [5, 40, 160] : [5, 10, 20, 40, 80, 160, 320];
 const SCALE_RUNS = quick ? 1 : 3;
 const SCALE_COLD = 40;
-// Firefox's own setRemoteDescription grows faster than linearly with the m-lines (160 feeds: ~17 s
-// an offer on this machine, natively): its rows stop at 80 feeds.
-const SCALE_FIREFOX_MAX = 80;
+// Firefox's own first setRemoteDescription of a join grows faster than linearly with the m-lines
+// (natively, on this machine: 80 feeds 0.7 s, 160 feeds ~7 s, 320 feeds ~34 s), so its 160 and
+// 320 rows are most of the bench's scale time. SCALE_FIREFOX_MAX=80 (env) stops them earlier.
+const SCALE_FIREFOX_MAX = Number(process.env.SCALE_FIREFOX_MAX ?? 320);
 
 const command = process.env.npm_lifecycle_event === 'bench' && argv.length === 0
   ? 'npm run bench'
@@ -90,9 +92,9 @@ function addRow(r) {
  * Runs `fn(kind)` for native and wrapped `runs` times after one discarded warm-up each,
  * alternating which goes first; `between()` (untimed) runs before every call.
  */
-async function paired(runs, fn, between = async () => {}) {
+async function paired(runs, fn, between = async () => {}, { warmup = true } = {}) {
   const out = { native: [], wrapped: [] };
-  for (const kind of ['native', 'wrapped']) { await between(); await fn(kind); }
+  if (warmup) for (const kind of ['native', 'wrapped']) { await between(); await fn(kind); }
   for (let r = 0; r < runs; r++) {
     for (const kind of r % 2 ? ['wrapped', 'native'] : ['native', 'wrapped']) {
       await between();
@@ -114,6 +116,7 @@ async function pageRows(browser, baseUrl, label) {
   const errors = [];
   const group = async (name, body) => {
     if (!wants(name)) return;
+    const t0 = Date.now();
     const { context, page, errors: pageErrors } = await openBenchPage(browser, baseUrl);
     try {
       await body(page);
@@ -122,6 +125,7 @@ async function pageRows(browser, baseUrl, label) {
     } finally {
       errors.push(...pageErrors);
       await context.close();
+      log(`  ${name}${suffix}: ${Math.round((Date.now() - t0) / 1000)} s`);
     }
   };
   const rowOf = async (page, group, row, name, n, unit, note = '') => {
@@ -147,10 +151,13 @@ async function pageRows(browser, baseUrl, label) {
     const cold = { wrapped: await scale('wrapped', SCALE_COLD), native: await scale('native', SCALE_COLD) };
     for (const feeds of SCALE_FEEDS.filter((f) => !label || f <= SCALE_FIREFOX_MAX)) {
       log(`  sfu scale: ${feeds} feeds${suffix} …`);
-      const runs = await paired(feeds >= 160 ? 1 : SCALE_RUNS, (kind) => scale(kind, feeds), () => page.evaluate(() => window.bench.fullGc()));
+      const f0 = Date.now();
+      const big = feeds > 80;
+      const runs = await paired(big ? 1 : SCALE_RUNS, (kind) => scale(kind, feeds), () => page.evaluate(() => window.bench.fullGc()), { warmup: !big });
       const m = (kind, k) => median(runs[kind].map((r) => r[k]));
       const row = (what, k, unit, note = '') => addRow({ group: 'scale', row: `sfu ${feeds} feeds: ${what}${suffix}`, native: m('native', k), wrapped: m('wrapped', k), unit, note });
-      row('join, per track event', 'perTrack', 'µs', `join offer ${fmt(m('native', 'join'))} / ${fmt(m('wrapped', 'join'))} ms, ${2 * feeds} m-lines`);
+      row('join, per track event', 'perTrack', 'µs', `join offer ${fmt(m('native', 'join'))} / ${fmt(m('wrapped', 'join'))} ms, ${2 * feeds} m-lines; ${big ? '1 run' : `${SCALE_RUNS} runs`}, ${fmt((Date.now() - f0) / 1000)} s`);
+      row('join, the wrapper\'s own work per track event', 'ownPerTrack', 'µs', 'time in the core outside the native call: track listener, settlement (reads the transceivers, announces the streams)');
       row('leave offer (1 feed inactive)', 'leave', 'ms');
       row('recycle offer (new feed, same mids)', 'recycle', 'ms');
       row('read groups', 'read', 'µs/call', `wrapped remoteStreams() (${fmt(m('wrapped', 'read') / feeds)} µs per stream) vs native getReceivers()`);

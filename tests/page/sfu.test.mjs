@@ -14,7 +14,11 @@
 //
 // Run:  node --test tests/page/sfu.test.mjs                  (N=6, both browsers, both modes)
 // Long: SFU_N=40 node --test tests/page/sfu.test.mjs          (npm run sfu:long: scripts/sfu-long.sh)
-//       SFU_N, SFU_DEFAULT_N (default-mode publishers), SFU_MODES=msid,default, PAGE_BROWSERS=chromium
+//       SFU_N, SFU_DEFAULT_N (default-mode publishers), SFU_MODES=msid,default, PAGE_BROWSERS=chromium,
+//       SFU_PUBLISHERS_IN=browser|page, SFU_PUBLISHER_PAGES, SFU_FPS (see below)
+// Past 10 publishers the subscriber's page is alone in its browser and the publishers live in a
+// second launch of the same browser (its own processes: their encoders do not load the subscriber's
+// renderer); up to 10 everything shares one page.
 import { enterNetns, startJanus } from './lib/janus.mjs';
 
 await enterNetns(); // re-runs this file under `unshare -n` (see janus.mjs) and exits with its status
@@ -34,6 +38,15 @@ const DEFAULT_N = Number(process.env.SFU_DEFAULT_N ?? 4);
 const MODES = (process.env.SFU_MODES ?? 'msid,default').split(',');
 const FIGURES = process.env.SFU_FIGURES === '1';
 const DEMO = process.env.SFU_DEMO !== '0'; // the demo's SFU mode (www/, webpack production build)
+// Where the publishers live (SFU_PUBLISHERS_IN). 'browser': a second launch of the same browser
+// (its own processes), in SFU_PUBLISHER_PAGES pages (default 1), the subscriber alone in its own
+// browser. 'page': in the subscriber's page; one renderer then encodes N feeds and decodes N more
+// (N=40 in Chromium passes either way: 26 s against 29 s on a quiet machine; 71 s at load ~5
+// against 54 s at load 17 with the second browser). Default: 'page' up to 10 publishers (the fast
+// run: a second browser per test would cost it a few seconds), 'browser' past that.
+const publishersIn = (n) => process.env.SFU_PUBLISHERS_IN ?? (n > 10 ? 'browser' : 'page');
+const PUBLISHER_PAGES = Number(process.env.SFU_PUBLISHER_PAGES ?? 1);
+const FPS = Number(process.env.SFU_FPS ?? 10); // the publishers' canvas (64×48) frame rate
 
 // Chromium: loopback candidates allowed, plain IPs (not mDNS names). Firefox: loopback candidates too.
 const LAUNCH = {
@@ -81,11 +94,13 @@ for (const browserName of BROWSERS) {
     const useMsid = mode === 'msid';
     const n = useMsid ? N : DEFAULT_N;
     test(`${browserName}: ${n} publishers through Janus, ${useMsid ? 'use_msid (a stream per publisher)' : 'default msid (one stream "janus")'}`, { timeout: 60_000 + n * 15_000 }, async () => {
-      const browser = await launch(browserName, LAUNCH);
+      const separate = publishersIn(n) === 'browser';
+      // The subscriber's browser and the publishers' (a second process), launched side by side.
+      const [browser, pubBrowser] = await Promise.all([launch(browserName, LAUNCH), separate ? launch(browserName, LAUNCH) : null]);
       const problems = [];
-      const page = await browser.newPage();
-      watch(page, problems, browserName);
-      const room = new Room(page, janus.url, { useMsid });
+      const pubPages = [];
+      let page;
+      let room;
       const figures = [];
       // The long run prints each figure as it comes (stderr reaches the terminal at once).
       figures.push = function (...xs) {
@@ -93,10 +108,27 @@ for (const browserName of BROWSERS) {
         return Array.prototype.push.apply(this, xs);
       };
       try {
-        await page.goto(`${server.url}tests/page/lib/sfu.html`);
-        await page.waitForFunction(() => !!window.sfu);
-        await page.evaluate(() => window.sfu.init());
+        page = await browser.newPage();
+        watch(page, problems, browserName);
+        for (let j = 0; separate && j < PUBLISHER_PAGES; j++) {
+          const p = await pubBrowser.newPage();
+          watch(p, problems, `${browserName} publishers ${j}`);
+          pubPages.push(p);
+        }
+        room = new Room(page, janus.url, { useMsid, publisherPages: separate ? pubPages : [page] });
+        const ready = async (p, roles) => {
+          await p.goto(`${server.url}tests/page/lib/sfu.html`);
+          await p.waitForFunction(() => !!window.sfu);
+          await p.evaluate((o) => window.sfu.init(o), { ...roles, fps: FPS });
+        };
+        await Promise.all([
+          ready(page, { subscriber: true, publishers: !separate }),
+          ...pubPages.map((p) => ready(p, { subscriber: false, publishers: true })),
+        ]);
         await room.open(n * 2 + 10);
+        figures.push(separate
+          ? `subscriber alone in its browser; ${n} publishers in ${pubPages.length} page(s) of a second ${browserName} process (${pubBrowser.version}), canvas at ${FPS} fps`
+          : `subscriber and ${n} publishers in one page, canvas at ${FPS} fps`);
 
         let prev = new Map(); // the groups after the last step
         const feedsOf = (is) => is.map((i) => room.publishers.get(i).feed);
@@ -236,9 +268,9 @@ for (const browserName of BROWSERS) {
         assert.deepEqual(problems, [], 'no console error or uncaught exception');
       } finally {
         if (FIGURES || process.env.SFU_N) console.log(`[sfu] ${browserName} ${mode} N=${n} (${browser.version}):\n  ${figures.join('\n  ')}`);
-        await page.evaluate(() => window.sfu?.close()).catch(() => {});
-        await room.close();
-        await browser.close();
+        for (const p of [page, ...pubPages].filter(Boolean)) await p.evaluate(() => window.sfu?.close()).catch(() => {});
+        await room?.close();
+        await Promise.all([browser.close(), pubBrowser?.close()]);
       }
     });
   }

@@ -16,9 +16,14 @@ export function sections(sdp) {
 }
 
 export class Room {
-  /** `page`: a page of sfu.html after sfu.init(). `useMsid`: Janus's subscriber option. */
-  constructor(page, janusUrl, { useMsid }) {
+  /**
+   * `page`: the subscriber's page of sfu.html (after sfu.init()). `publisherPages`: the pages the
+   * publishers live in (publisher i in page i mod their number; default the subscriber's page).
+   * `useMsid`: Janus's subscriber option.
+   */
+  constructor(page, janusUrl, { useMsid, publisherPages = [page] }) {
     this.page = page;
+    this.publisherPages = publisherPages;
     this.url = janusUrl;
     this.useMsid = useMsid;
     this.room = 1000 + Math.floor(Math.random() * 1e6);
@@ -34,15 +39,21 @@ export class Room {
     await this.admin.request({ request: 'create', room: this.room, publishers: capacity, audiocodec: 'opus', videocodec: 'vp8', bitrate: 64000, fir_freq: 2 });
   }
 
+  /** The page publisher i lives in. */
+  pageOf(i) {
+    return this.publisherPages[i % this.publisherPages.length];
+  }
+
   /** Publisher i joins and publishes its stream; resolves once its ICE is connected. */
   async publish(i) {
+    const page = this.pageOf(i);
     const handle = await this.session.attach();
     const feed = 100 + i;
     await handle.message({ request: 'join', ptype: 'publisher', room: this.room, id: feed, display: `p${i}` });
-    const offer = await this.page.evaluate((i) => window.sfu.publisherOffer(i), i);
+    const offer = await page.evaluate((i) => window.sfu.publisherOffer(i), i);
     const { jsep } = await handle.message({ request: 'publish' }, { type: 'offer', sdp: offer.sdp });
-    await this.page.evaluate(([i, sdp]) => window.sfu.publisherAnswer(i, sdp), [i, jsep.sdp]);
-    await this.page.evaluate((i) => window.sfu.publisherConnected(i), i);
+    await page.evaluate(([i, sdp]) => window.sfu.publisherAnswer(i, sdp), [i, jsep.sdp]);
+    await page.evaluate((i) => window.sfu.publisherConnected(i), i);
     // Janus takes the feed as published once its media is up (a subscription before says "No such feed").
     for (const t0 = Date.now(); ; await new Promise((r) => setTimeout(r, 50))) {
       const { participants } = await this.admin.request({ request: 'listparticipants', room: this.room });
@@ -111,7 +122,7 @@ export class Room {
     else if (how !== 'close') throw new Error(`unknown departure ${how}`);
     // The publisher's page closes its connection in every case (after unpublish / leave, Janus has
     // hung it up: left open, Firefox reports "ICE failed" on it a while later).
-    await this.page.evaluate((i) => window.sfu.closePublisher(i), i);
+    await this.pageOf(i).evaluate((i) => window.sfu.closePublisher(i), i);
   }
 
   forget(i) {

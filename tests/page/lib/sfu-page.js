@@ -1,9 +1,13 @@
 // The page half of tests/page/sfu.test.mjs (and scripts/sfu-long.sh): publishers are native
 // RTCPeerConnections (an audio and a video track, one stream each: clones of one oscillator and one
 // small animated canvas), the subscriber is the package's `PeerConnection` (pkg/web). The test
-// process does all of Janus's signalling and hands descriptions in and out through window.sfu:
+// process does all of Janus's signalling and hands descriptions in and out through window.sfu.
+// A page plays either role or both: the test keeps the subscriber alone in its browser and puts
+// the publishers in pages of a second browser process.
 //
-//   sfu.init()                          once
+//   sfu.init({ publishers, subscriber, fps })
+//                                       once: the roles this page plays (default both), the
+//                                       publishers' canvas frame rate (default 10)
 //   sfu.publisherOffer(i)               a new publisher: its complete offer SDP and its stream id
 //   sfu.publisherAnswer(i, sdp)         Janus's answer
 //   sfu.publisherConnected(i)           resolves once its ICE is connected
@@ -36,26 +40,33 @@ function gathered(pc, ms = 5000) {
   });
 }
 
+/** One oscillator and one small animated canvas: every publisher sends clones of their tracks. */
+function startSources(fps) {
+  const ctx = new AudioContext();
+  const osc = ctx.createOscillator();
+  const dest = ctx.createMediaStreamDestination();
+  osc.connect(dest);
+  osc.start();
+  // Firefox in the namespace (no audio device) may never settle resume(): do not wait for it.
+  ctx.resume().catch(() => {});
+  audioSource = dest.stream.getAudioTracks()[0];
+  const canvas = document.getElementById('canvas');
+  const g = canvas.getContext('2d');
+  let n = 0;
+  paint = setInterval(() => { g.fillStyle = `hsl(${(n += 17) % 360} 80% 50%)`; g.fillRect(0, 0, canvas.width, canvas.height); }, 1000 / fps);
+  videoSource = canvas.captureStream(fps).getVideoTracks()[0];
+}
+
 window.sfu = {
-  async init({ streamlessPolicy = 'shared' } = {}) {
-    const ctx = new AudioContext();
-    const osc = ctx.createOscillator();
-    const dest = ctx.createMediaStreamDestination();
-    osc.connect(dest);
-    osc.start();
-    // Firefox in the namespace (no audio device) may never settle resume(): do not wait for it.
-    ctx.resume().catch(() => {});
-    audioSource = dest.stream.getAudioTracks()[0];
-    const canvas = document.getElementById('canvas');
-    const g = canvas.getContext('2d');
-    let n = 0;
-    paint = setInterval(() => { g.fillStyle = `hsl(${(n += 17) % 360} 80% 50%)`; g.fillRect(0, 0, 64, 48); }, 100);
-    videoSource = canvas.captureStream(10).getVideoTracks()[0];
-    sub = new PeerConnection({ iceServers: [], streamlessPolicy });
-    for (const type of ['streamadded', 'streamremoved']) {
-      sub.addEventListener(type, (e) => events.push({ type, id: e.stream.id, streamless: e.streamless, tracks: e.stream.getTracks().map((t) => t.id) }));
+  async init({ streamlessPolicy = 'shared', publishers: asPublishers = true, subscriber: asSubscriber = true, fps = 10 } = {}) {
+    if (asPublishers) startSources(fps);
+    if (asSubscriber) {
+      sub = new PeerConnection({ iceServers: [], streamlessPolicy });
+      for (const type of ['streamadded', 'streamremoved']) {
+        sub.addEventListener(type, (e) => events.push({ type, id: e.stream.id, streamless: e.streamless, tracks: e.stream.getTracks().map((t) => t.id) }));
+      }
+      sub.addEventListener('track', (e) => nativeStreams.set(e.track.id, e.streams.map((s) => s.id)));
     }
-    sub.addEventListener('track', (e) => nativeStreams.set(e.track.id, e.streams.map((s) => s.id)));
     document.getElementById('status').textContent = 'ready';
     return { userAgent: navigator.userAgent };
   },
