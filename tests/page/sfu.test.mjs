@@ -15,7 +15,7 @@
 // Run:  node --test tests/page/sfu.test.mjs                  (N=6, both browsers, both modes)
 // Long: SFU_N=40 node --test tests/page/sfu.test.mjs          (npm run sfu:long: scripts/sfu-long.sh)
 //       SFU_N, SFU_DEFAULT_N (default-mode publishers), SFU_MODES=msid,default, PAGE_BROWSERS=chromium,
-//       SFU_PUBLISHERS_IN=browser|page, SFU_PUBLISHER_PAGES, SFU_FPS (see below)
+//       SFU_PUBLISHERS_IN=browser|page, SFU_PUBLISHER_PAGES, SFU_FPS, SFU_PUBLISHER_BROWSER (see below)
 // Past 10 publishers the subscriber's page is alone in its browser and the publishers live in a
 // second launch of the same browser (its own processes: their encoders do not load the subscriber's
 // renderer); up to 10 everything shares one page.
