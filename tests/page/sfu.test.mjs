@@ -15,7 +15,7 @@
 // Run:  node --test tests/page/sfu.test.mjs                  (N=6, both browsers, both modes)
 // Long: SFU_N=40 node --test tests/page/sfu.test.mjs          (npm run sfu:long: scripts/sfu-long.sh)
 //       SFU_N, SFU_DEFAULT_N (default-mode publishers), SFU_MODES=msid,default, PAGE_BROWSERS=chromium,
-//       SFU_PUBLISHERS_IN=browser|page, SFU_PUBLISHER_PAGES, SFU_FPS (see below)
+//       SFU_PUBLISHERS_IN=browser|page, SFU_PUBLISHER_PAGES, SFU_FPS, SFU_PUBLISHER_BROWSER (see below)
 // Past 10 publishers the subscriber's page is alone in its browser and the publishers live in a
 // second launch of the same browser (its own processes: their encoders do not load the subscriber's
 // renderer); up to 10 everything shares one page.
@@ -96,7 +96,9 @@ for (const browserName of BROWSERS) {
     test(`${browserName}: ${n} publishers through Janus, ${useMsid ? 'use_msid (a stream per publisher)' : 'default msid (one stream "janus")'}`, { timeout: 60_000 + n * 15_000 }, async () => {
       const separate = publishersIn(n) === 'browser';
       // The subscriber's browser and the publishers' (a second process), launched side by side.
-      const [browser, pubBrowser] = await Promise.all([launch(browserName, LAUNCH), separate ? launch(browserName, LAUNCH) : null]);
+      // SFU_PUBLISHER_BROWSER: another browser for the publishers (to tell a sender's limit from a receiver's).
+      const pubName = process.env.SFU_PUBLISHER_BROWSER ?? browserName;
+      const [browser, pubBrowser] = await Promise.all([launch(browserName, LAUNCH), separate ? launch(pubName, LAUNCH) : null]);
       const problems = [];
       const pubPages = [];
       let page;
@@ -127,7 +129,7 @@ for (const browserName of BROWSERS) {
         ]);
         await room.open(n * 2 + 10);
         figures.push(separate
-          ? `subscriber alone in its browser; ${n} publishers in ${pubPages.length} page(s) of a second ${browserName} process (${pubBrowser.version}), canvas at ${FPS} fps`
+          ? `subscriber alone in its browser; ${n} publishers in ${pubPages.length} page(s) of a second ${pubName} process (${pubBrowser.version}), canvas at ${FPS} fps`
           : `subscriber and ${n} publishers in one page, canvas at ${FPS} fps`);
 
         let prev = new Map(); // the groups after the last step
