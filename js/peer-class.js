@@ -43,8 +43,8 @@ export function definePeerConnection(Core) {
     addTransceiver(trackOrKind) { return this.#core.addTransceiver(this, arguments); }
     setLocalDescription() { return PeerConnection.#describe(this, 'setLocalDescription', arguments); }
     setRemoteDescription(description) { return PeerConnection.#describe(this, 'setRemoteDescription', arguments); }
-    // Noted for `negotiate()` (its next negotiationneeded is an ICE restart, not Firefox's loop).
-    restartIce() { this.#core.iceStateChange(this, true); return base.restartIce.apply(this, arguments); }
+    // Through the core, which notes it for `negotiate()` (its negotiationneeded is an ICE restart).
+    restartIce() { return this.#core.restartIce(this, arguments); }
 
     // The core's description call, then its settlement once the native promise has settled, so
     // the remote books are right before the returned promise resolves. Promise-returning as
@@ -88,7 +88,7 @@ export function definePeerConnection(Core) {
       core.negotiate(this, options);
       this.addEventListener('negotiationneeded', () => core.negotiationNeeded(this));
       this.addEventListener('icecandidate', (e) => core.iceCandidate(this, e));
-      const ice = () => core.iceStateChange(this, false);
+      const ice = () => core.iceStateChange(this);
       this.addEventListener('iceconnectionstatechange', ice);
       this.addEventListener('connectionstatechange', ice);
     }

@@ -4,8 +4,8 @@
 //! web-sys generates `addTrack` from Gecko's IDL: every variant needs at least one stream and none
 //! catches, so `InvalidAccessError` would escape as an uncaught exception. The members that keep
 //! books (`addTrack`, `addTransceiver`, `removeTrack`, `close`, `setLocalDescription`,
-//! `setRemoteDescription`) are applied to an argument list instead ([`apply`]): catching, with zero
-//! or more streams, and with the JS caller's arguments exactly as they came (`f()` and
+//! `setRemoteDescription`, and `restartIce`, which the negotiator must know of) are applied to an
+//! argument list instead ([`apply`]): catching, with zero or more streams, and with the JS caller's arguments exactly as they came (`f()` and
 //! `f(undefined)` differ natively). The other members the Rust face calls are declared below,
 //! catching, the way gloo-timers declares its own `setTimeout`.
 //!
@@ -30,10 +30,6 @@ extern "C" {
     /// `pc.addIceCandidate(candidate?)`.
     #[wasm_bindgen(method, catch, js_class = "RTCPeerConnection", js_name = addIceCandidate)]
     pub(crate) fn add_ice_candidate(this: &NativePc, candidate: &JsValue) -> Result<Option<js_sys::Promise>, JsValue>;
-
-    /// `pc.restartIce()` (missing from web-sys' Gecko IDL).
-    #[wasm_bindgen(method, catch, js_class = "RTCPeerConnection", js_name = restartIce)]
-    pub(crate) fn restart_ice(this: &NativePc) -> Result<(), JsValue>;
 
     /// `pc.setConfiguration(configuration)`.
     #[wasm_bindgen(method, catch, js_class = "RTCPeerConnection", js_name = setConfiguration)]
@@ -70,7 +66,7 @@ const Native = globalThis.RTCPeerConnection;
 export function newPeerConnection(c) { return new Native(c); }
 export function nativePrototype() { return Native?.prototype; }
 
-const NATIVE = ['addTrack', 'addTransceiver', 'close', 'setLocalDescription', 'setRemoteDescription', 'removeTrack'];
+const NATIVE = ['addTrack', 'addTransceiver', 'close', 'setLocalDescription', 'setRemoteDescription', 'removeTrack', 'restartIce'];
 export function apply(proto, t, i, a) {
   const f = proto?.[NATIVE[i]];
   if (typeof f !== 'function') throw new TypeError('RTCPeerConnection lacks this member');
@@ -109,6 +105,8 @@ pub(crate) enum Native {
     SetRemoteDescription = 4,
     /// `removeTrack(sender)`
     RemoveTrack = 5,
+    /// `restartIce()`
+    RestartIce = 6,
 }
 
 /// `proto[member].apply(this, args)`, the exception as `Err`: the caller's argument list passes

@@ -104,6 +104,10 @@ struct State {
     natives: Vec<(StreamId, MediaStream)>,
     /// Description calls of the faces under way (each settles itself when it resolves).
     describing: u32,
+    /// `restartIce()` was called through either face (or the negotiator) since this side last
+    /// made an offer: the negotiator's skip of Firefox's msid loop must not take its
+    /// `negotiationneeded` (see [`Core::restart_ice`]).
+    ice_restart: bool,
     /// A negotiator drives this connection (one at most).
     negotiating: bool,
     /// The sections of the last remote SDP parsed.
@@ -144,6 +148,7 @@ impl Core {
                 senders: Vec::new(),
                 natives: Vec::new(),
                 describing: 0,
+                ice_restart: false,
                 negotiating: false,
                 sdp: Vec::new(),
                 local_sdp: Vec::new(),
@@ -397,6 +402,23 @@ impl Core {
     /// (no description call of the faces is under way to do it, the raw object was used).
     pub(crate) fn on_signaling_state_change(&self) -> Result<bool, Error> {
         self.read(|st| st.describing == 0)
+    }
+
+    /// `restartIce()`, noted first: its `negotiationneeded` is an ICE restart to offer, whatever
+    /// else the current descriptions say ([`only_unsent_msid`](Self::only_unsent_msid)).
+    pub(crate) fn restart_ice(&self, pc: &JsValue, args: &Array) -> Result<(), Error> {
+        self.write(|st| st.ice_restart = true)?;
+        self.call(Native::RestartIce, pc, args).map(drop)
+    }
+
+    /// Whether `restartIce()` was called since the last [`offer_made`](Self::offer_made).
+    pub(crate) fn ice_restart_pending(&self) -> bool {
+        self.read(|st| st.ice_restart).unwrap_or(true)
+    }
+
+    /// This side made an offer (any ICE restart asked for is in it).
+    pub(crate) fn offer_made(&self) {
+        let _ = self.write(|st| st.ice_restart = false);
     }
 
     /// Whether a `negotiationneeded` now is only Firefox's reading of this side's own answer

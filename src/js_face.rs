@@ -282,16 +282,10 @@ impl JsCore {
         Ok(())
     }
 
-    // Also `restartIce()` (`restart`), noted for the negotiator: its next negotiationneeded is an
-    // ICE restart.
     #[wasm_bindgen(skip_jsdoc, js_name = iceStateChange)]
-    pub fn ice_state_change(&self, pc: &JsValue, restart: bool) -> Result<(), JsValue> {
+    pub fn ice_state_change(&self, pc: &JsValue) -> Result<(), JsValue> {
         if let Some(d) = self.driver()? {
-            if restart {
-                d.ice_restart_requested();
-            } else {
-                d.ice_state_changed(pc);
-            }
+            d.ice_state_changed(pc);
         }
         Ok(())
     }
@@ -300,6 +294,11 @@ impl JsCore {
     #[wasm_bindgen(skip_jsdoc, js_name = setLocalDescription)]
     pub fn set_local_description(&self, pc: &JsValue, args: &Array) -> Result<JsValue, JsValue> {
         js(self.core.describe(pc, Native::SetLocalDescription, args))
+    }
+
+    #[wasm_bindgen(skip_jsdoc, js_name = restartIce)]
+    pub fn restart_ice(&self, pc: &JsValue, args: &Array) -> Result<(), JsValue> {
+        js(self.core.restart_ice(pc, args))
     }
 
     #[wasm_bindgen(skip_jsdoc, js_name = setRemoteDescription)]

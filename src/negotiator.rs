@@ -73,8 +73,9 @@ struct State {
     tail: Option<oneshot::Receiver<()>>,
     /// Candidates that came before any remote description.
     queued: Vec<JsValue>,
-    /// `restartIce()` was called (through the library) since this side last made an offer.
-    ice_restart: bool,
+    /// While a skipped `negotiationneeded` left Firefox's negotiation-needed flag set (see
+    /// [`Driver::watch`]): the re-check, every 250 ms.
+    watch: Option<gloo_timers::callback::Interval>,
 }
 
 impl Drop for Inner {
@@ -126,7 +127,7 @@ impl Driver {
                     model: Perfect::new(polite),
                     tail: None,
                     queued: Vec::new(),
-                    ice_restart: false,
+                    watch: None,
                 }),
             }),
         })
@@ -153,8 +154,9 @@ impl Driver {
     /// once it is over).
     pub(crate) fn negotiation_needed(&self, pc: &JsValue) {
         if self.departure_only(pc) {
-            return;
+            return self.watch(pc);
         }
+        self.unwatch();
         let start = signaling(pc).and_then(|s| self.model(|m| m.needed(s, now())));
         match start {
             Ok(true) => {}
@@ -185,9 +187,7 @@ impl Driver {
             };
             let after = signaling(&pc).unwrap_or(SignalingState::Closed);
             let _ = this.model(|m| m.offer_made(after));
-            if let Ok(mut st) = this.inner.state.try_borrow_mut() {
-                st.ice_restart = false;
-            }
+            this.inner.core.offer_made();
             match made {
                 // A polite side's offer may have been rolled back by a colliding one meanwhile:
                 // send only an offer that is still the pending local description.
@@ -223,23 +223,50 @@ impl Driver {
     }
 
     /// Whether this `negotiationneeded` is only Firefox's reading of this side's own answer
-    /// ([`needed_only_by_unsent_msid`](crate::negotiation::needed_only_by_unsent_msid)): then no offer is made, which ends the loop two Firefox
-    /// peers would otherwise renegotiate in. Only when idle and stable after answering, with a
-    /// data channel section negotiated and no ICE restart asked for (neither is visible to the
-    /// check).
+    /// ([`needed_only_by_unsent_msid`](crate::negotiation::needed_only_by_unsent_msid)): then no
+    /// offer is made, which ends the loop two Firefox peers would otherwise renegotiate in. Only
+    /// when [`quiet_answerer`](Self::quiet_answerer), with no ICE restart asked for (invisible to
+    /// the check) and a data channel section negotiated.
     fn departure_only(&self, pc: &JsValue) -> bool {
-        let idle = self.inner.state.try_borrow().map(|st| st.model.idle() && !st.ice_restart).unwrap_or(false);
-        if !idle || !matches!(signaling(pc), Ok(SignalingState::Stable)) {
-            return false;
-        }
-        // Stable: the local description is the current one.
-        raw(pc).local_description().is_some_and(|d| d.type_() == web_sys::RtcSdpType::Answer) && self.inner.core.only_unsent_msid(pc)
+        self.quiet_answerer(pc) && !self.inner.core.ice_restart_pending() && self.inner.core.only_unsent_msid(pc)
     }
 
-    /// `restartIce()` was called through the library: the next `negotiationneeded` is its.
-    pub(crate) fn ice_restart_requested(&self) {
-        if let Ok(mut st) = self.inner.state.try_borrow_mut() {
-            st.ice_restart = true;
+    /// Idle and stable, the current local description an answer.
+    fn quiet_answerer(&self, pc: &JsValue) -> bool {
+        let idle = self.inner.state.try_borrow().map(|st| st.model.idle()).unwrap_or(false);
+        idle && matches!(signaling(pc), Ok(SignalingState::Stable))
+            && raw(pc).local_description().is_some_and(|d| d.type_() == web_sys::RtcSdpType::Answer)
+    }
+
+    /// After a skipped `negotiationneeded`: Firefox's negotiation-needed flag stays set (its own
+    /// check keeps saying "needed"), so it fires no event for what changes next (a track added, a
+    /// direction, `restartIce()`). Until this side offers, the check is re-run every 250 ms while
+    /// it is a quiet answerer; once it finds more than the departure, that is negotiated as if the
+    /// event had fired. The timer holds the driver weakly; it ends with the driver, or closed.
+    fn watch(&self, pc: &JsValue) {
+        let Ok(mut st) = self.inner.state.try_borrow_mut() else { return };
+        if st.watch.is_some() {
+            return;
+        }
+        let (inner, pc) = (Rc::downgrade(&self.inner), Clone::clone(pc));
+        st.watch = Some(gloo_timers::callback::Interval::new(250, move || {
+            let Some(inner) = inner.upgrade() else { return };
+            let this = Driver { inner };
+            if matches!(signaling(&pc), Ok(SignalingState::Closed)) {
+                return this.unwatch();
+            }
+            if this.quiet_answerer(&pc) && !this.departure_only(&pc) {
+                this.negotiation_needed(&pc);
+            }
+        }));
+    }
+
+    /// Ends the [`watch`](Self::watch). The timer is dropped in a later task, never inside its own
+    /// callback.
+    fn unwatch(&self) {
+        let watch = self.inner.state.try_borrow_mut().ok().and_then(|mut st| st.watch.take());
+        if watch.is_some() {
+            spawn_local(async move { drop(watch) });
         }
     }
 
@@ -253,9 +280,8 @@ impl Driver {
         let failed = raw(pc).ice_connection_state() == web_sys::RtcIceConnectionState::Failed
             || raw(pc).connection_state() == web_sys::RtcPeerConnectionState::Failed;
         if self.inner.restart_ice && failed {
-            self.ice_restart_requested();
-            if let Err(e) = bindings::native(raw(pc)).restart_ice() {
-                self.emit(pc, Out::Failed(Error::from_js(e)));
+            if let Err(e) = self.inner.core.restart_ice(pc, &Array::new()) {
+                self.emit(pc, Out::Failed(e));
             }
         }
     }

@@ -405,8 +405,10 @@ impl PeerConnection {
     }
 
     /// [`restartIce()`](https://developer.mozilla.org/docs/Web/API/RTCPeerConnection/restartIce).
+    /// Through the core, which notes it for [`negotiate`](Self::negotiate): its
+    /// `negotiationneeded` is then always offered (`as_raw().restartIce()` is not seen).
     pub fn restart_ice(&self) -> Result<()> {
-        bindings::native(&self.inner.raw).restart_ice().map_err(Error::from_js)
+        self.inner.core.restart_ice(&self.inner.raw, &Array::new())
     }
 
     /// [`getConfiguration()`](https://developer.mozilla.org/docs/Web/API/RTCPeerConnection/getConfiguration).

@@ -14,7 +14,8 @@ use futures_channel::oneshot;
 use gloo_timers::future::TimeoutFuture;
 use js_sys::{Function, Object};
 use rtc_peer::{
-    NegotiationEvent, NegotiationOptions, Negotiator, Signal as Message, SignalingState,
+    Direction, NegotiationEvent, NegotiationOptions, Negotiator, Signal as Message, SignalingState,
+    TransceiverFor,
 };
 use std::cell::{Cell, RefCell};
 use std::future::Future;
@@ -34,6 +35,7 @@ both_faces![
     a_storm_of_track_changes_settles_grouped_on_both_sides,
     candidates_before_their_description_are_queued,
     restart_ice_renegotiates_and_stays_connected,
+    firefox_msid_loop_goes_quiet_and_a_restart_through_the_face_is_offered,
     negotiate_twice_or_when_closed_is_invalid_state,
 ];
 
@@ -604,8 +606,7 @@ async fn restart_ice_renegotiates_and_stays_connected<F: Face + Negotiate>() {
             .map(str::to_string)
     };
     let old = ufrag(&b.raw());
-    let restart: Function = get(&b.raw(), "restartIce").dyn_into().expect("restartIce");
-    restart.call0(&b.raw()).expect("restartIce()");
+    b.restart_ice().expect("restartIce()");
     assert!(
         quiet(&a.raw(), &b.raw(), &relay).await,
         "the ICE restart's negotiation settles"
@@ -624,6 +625,73 @@ async fn restart_ice_renegotiates_and_stays_connected<F: Face + Negotiate>() {
         expected_groups(&*a, &*b),
         "the books unchanged by the restart"
     );
+    a.close();
+    b.close();
+}
+
+/// Firefox 153's renegotiation loop (tests/page/msid-loop.test.mjs pins it natively): each side
+/// sends on an m-line the other does not receive, with a data channel negotiated. Firefox's answers
+/// then lack `a=msid` and fire `negotiationneeded` on both sides without end; the negotiator skips
+/// such a `negotiationneeded`, so the pair goes quiet. Firefox then fires no event for later changes
+/// (its flag stays set): the negotiator's watch still negotiates a track added on the side that
+/// answered last, and `restart_ice()` through the face (the core notes it) there, with new ICE
+/// credentials. In Chromium there is no loop and the same assertions hold.
+async fn firefox_msid_loop_goes_quiet_and_a_restart_through_the_face_is_offered<F: Face + Negotiate>() {
+    let relay = Relay::new(13, 20.0, 0);
+    let (a, b, ra, rb) = pair::<F>(&relay).await;
+    let _channel = a.raw().create_data_channel("x");
+    assert!(quiet(&a.raw(), &b.raw(), &relay).await, "the data channel is negotiated");
+    for side in [&a, &b] {
+        side.add_transceiver(TransceiverFor::Track(&audio_track()), Some(Direction::SendRecv), &[&stream()])
+            .expect("addTransceiver");
+    }
+    assert!(quiet(&a.raw(), &b.raw(), &relay).await, "both sides' transceivers negotiated");
+    // Each side's receive-only copy of the other's m-line becomes sendonly: each side now sends on
+    // an m-line the other does not receive.
+    for side in [&a, &b] {
+        for t in side.transceivers() {
+            if t.sender().track().is_none() {
+                t.set_direction(web_sys::RtcRtpTransceiverDirection::Sendonly);
+            }
+        }
+    }
+    assert!(quiet(&a.raw(), &b.raw(), &relay).await, "the pair goes quiet (no endless renegotiation)");
+    let counts = || (ra.reports.borrow().len(), rb.reports.borrow().len());
+    let settled = counts();
+    TimeoutFuture::new(2_000).await;
+    assert_eq!(counts(), settled, "no negotiation in 2 s of quiet");
+    no_failures(&relay, &ra, &rb);
+
+    let ufrag = |pc: &RtcPeerConnection| {
+        pc.local_description()
+            .map(|d| d.sdp())
+            .unwrap_or_default()
+            .lines()
+            .find(|l| l.starts_with("a=ice-ufrag:"))
+            .map(str::to_string)
+    };
+    // The side that answered last: the one whose `negotiationneeded` the skip would consider.
+    let answered = |f: &F| f.raw().local_description().is_some_and(|d| d.type_() == web_sys::RtcSdpType::Answer);
+    let side = if answered(&a) { &a } else { &b };
+    assert!(answered(side), "one side's current local description is an answer");
+    // Media added on that side after the quiet (Firefox fires no `negotiationneeded` for it: its
+    // flag is still set) is negotiated and received, grouped, on the other side.
+    let other = if std::ptr::eq(side, &a) { &b } else { &a };
+    let added = stream();
+    side.add_track(&video_track(), &[&added]).expect("addTrack after the quiet");
+    assert!(quiet(&a.raw(), &b.raw(), &relay).await, "the added track's negotiation settles");
+    assert!(
+        remote_groups(&**other).iter().any(|(id, tracks)| *id == added.id() && tracks.len() == 1),
+        "the track added after the quiet arrives in its stream: {:?}",
+        remote_groups(&**other)
+    );
+    let side = if answered(&a) { &a } else { &b };
+    let old = ufrag(&side.raw());
+    side.restart_ice().expect("restartIce()");
+    assert!(quiet(&a.raw(), &b.raw(), &relay).await, "the restart's negotiation settles");
+    assert_ne!(ufrag(&side.raw()), old, "the restart was offered: new ICE credentials");
+    assert!(connected(&a.raw(), &b.raw()).await, "connected again");
+    no_failures(&relay, &ra, &rb);
     a.close();
     b.close();
 }

@@ -250,6 +250,8 @@ pub trait Face: Signal + Sized + 'static {
     /// listeners live as long as the face.
     fn record_stream_events(&self) -> Events;
     fn close(&self);
+    /// `restartIce()` through the face (what the negotiator must see to offer the restart).
+    fn restart_ice(&self) -> R<()>;
     /// The JS object, for the few JS-only checks (e.g. an invalid `streamlessPolicy` string).
     fn js(&self) -> Option<&JsValue> {
         None
@@ -459,6 +461,9 @@ impl Face for RustFace {
     fn close(&self) {
         self.pc.close()
     }
+    fn restart_ice(&self) -> R<()> {
+        self.pc.restart_ice().map_err(Failure::from_rust)
+    }
 }
 
 // ----- the JS face ----------------------------------------------------------------------------
@@ -635,6 +640,9 @@ impl Face for JsFace {
 
     fn close(&self) {
         self.call("close", &[]).expect("close()");
+    }
+    fn restart_ice(&self) -> R<()> {
+        self.call("restartIce", &[]).map(drop)
     }
 
     fn js(&self) -> Option<&JsValue> {
