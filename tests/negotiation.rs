@@ -396,6 +396,16 @@ fn no_failures(relay: &Relay, ra: &Record, rb: &Record) {
     );
 }
 
+/// The `a=ice-ufrag` line of `pc`'s local description (new after an ICE restart).
+fn ufrag(pc: &RtcPeerConnection) -> Option<String> {
+    pc.local_description()
+        .map(|d| d.sdp())
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with("a=ice-ufrag:"))
+        .map(str::to_string)
+}
+
 // ----- the scenarios ----------------------------------------------------------------------------
 
 async fn glare_both_sides_add_media_at_once<F: Face + Negotiate>() {
@@ -597,14 +607,6 @@ async fn restart_ice_renegotiates_and_stays_connected<F: Face + Negotiate>() {
     assert!(quiet(&a.raw(), &b.raw(), &relay).await);
     assert!(connected(&a.raw(), &b.raw()).await);
     let before = ra.reports.borrow().len();
-    let ufrag = |pc: &RtcPeerConnection| {
-        pc.local_description()
-            .map(|d| d.sdp())
-            .unwrap_or_default()
-            .lines()
-            .find(|l| l.starts_with("a=ice-ufrag:"))
-            .map(str::to_string)
-    };
     let old = ufrag(&b.raw());
     b.restart_ice().expect("restartIce()");
     assert!(
@@ -662,14 +664,6 @@ async fn firefox_msid_loop_goes_quiet_and_a_restart_through_the_face_is_offered<
     assert_eq!(counts(), settled, "no negotiation in 2 s of quiet");
     no_failures(&relay, &ra, &rb);
 
-    let ufrag = |pc: &RtcPeerConnection| {
-        pc.local_description()
-            .map(|d| d.sdp())
-            .unwrap_or_default()
-            .lines()
-            .find(|l| l.starts_with("a=ice-ufrag:"))
-            .map(str::to_string)
-    };
     // The side that answered last: the one whose `negotiationneeded` the skip would consider.
     let answered = |f: &F| f.raw().local_description().is_some_and(|d| d.type_() == web_sys::RtcSdpType::Answer);
     let side = if answered(&a) { &a } else { &b };
