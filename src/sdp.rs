@@ -39,12 +39,7 @@ pub(crate) fn media_sections(sdp: &str) -> Vec<MediaSection> {
     let mut sections = Vec::new();
     let mut session_direction = Direction::SendRecv;
     let mut current: Option<MediaSection> = None;
-    let mut rest = sdp;
-    while !rest.is_empty() {
-        let end = rest.bytes().position(|b| b == b'\n').unwrap_or(rest.len());
-        let line = rest.get(..end).unwrap_or_default();
-        rest = rest.get(end + 1..).unwrap_or_default();
-        let line = line.strip_suffix("\r").unwrap_or(line);
+    for (line, _) in lines(sdp) {
         if let Some(rest) = line.strip_prefix("m=") {
             sections.extend(current.take());
             let port = rest.split_ascii_whitespace().nth(1).unwrap_or("");
@@ -91,6 +86,23 @@ pub(crate) fn media_sections(sdp: &str) -> Vec<MediaSection> {
     sections
 }
 
+/// The lines of an SDP blob, each with its end ("\r\n", "\n", or none for the last): the same
+/// lines as `str::lines`, cut by hand (see `media_sections`).
+fn lines(sdp: &str) -> impl Iterator<Item = (&str, &str)> {
+    let mut rest = sdp;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let end = rest.bytes().position(|b| b == b'\n').map_or(rest.len(), |i| i + 1);
+        let whole = rest.get(..end).unwrap_or_default();
+        rest = rest.get(end..).unwrap_or_default();
+        let body = whole.strip_suffix("\n").unwrap_or(whole);
+        let body = body.strip_suffix("\r").unwrap_or(body);
+        Some((body, whole.get(body.len()..).unwrap_or_default()))
+    })
+}
+
 /// The section with the given mid, if any.
 pub(crate) fn section_for_mid<'a>(sections: &'a [MediaSection], mid: &str) -> Option<&'a MediaSection> {
     sections.iter().find(|s| s.mid.as_deref() == Some(mid))
@@ -119,16 +131,6 @@ pub(crate) fn renumber_extmaps(sdp: &str) -> Option<String> {
         let uri = after_direction.split_ascii_whitespace().next()?;
         Some((id, tail, uri))
     }
-    // Lines with their ends ("\r\n" or "\n"), cut by hand as in `media_sections` (size budget).
-    let mut lines: Vec<(&str, &str)> = Vec::new();
-    let mut rest = sdp;
-    while !rest.is_empty() {
-        let end = rest.bytes().position(|b| b == b'\n').map_or(rest.len(), |i| i + 1);
-        let whole = rest.get(..end).unwrap_or_default();
-        rest = rest.get(end..).unwrap_or_default();
-        let body = whole.bytes().rposition(|b| b != b'\r' && b != b'\n').map_or(0, |i| i + 1);
-        lines.push((whole.get(..body).unwrap_or_default(), whole.get(body..).unwrap_or_default()));
-    }
     // (`get_mut`, not indexing: a bounds check would bring panic formatting into the wasm.)
     let mark = |used: &mut [bool; 256], id: u16| {
         if let Some(u) = used.get_mut(usize::from(id)) {
@@ -137,7 +139,7 @@ pub(crate) fn renumber_extmaps(sdp: &str) -> Option<String> {
     };
     let mut used = [false; 256];
     let mut mixed = false;
-    for &(l, _) in &lines {
+    for (l, _) in lines(sdp) {
         mixed |= l == "a=extmap-allow-mixed";
         if let Some((id, ..)) = extmap(l) {
             mark(&mut used, id);
@@ -147,7 +149,7 @@ pub(crate) fn renumber_extmaps(sdp: &str) -> Option<String> {
     let mut bound: Vec<(u16, &str)> = Vec::new();
     let mut out = String::with_capacity(sdp.len());
     let mut changed = false;
-    for &(l, end) in &lines {
+    for (l, end) in lines(sdp) {
         let Some((id, tail, uri)) = extmap(l) else {
             out.push_str(l);
             out.push_str(end);
