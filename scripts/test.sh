@@ -26,14 +26,21 @@ part "wasm:default-features" env RUSTFLAGS="-D warnings" CARGO_TARGET_DIR=target
 # A browser that stops answering its driver ("Timed out receiving message from renderer": the
 # runner then says "Failed to detect test as having been run") is retried once, saying so; a test
 # that failed is never retried.
+# A run that hangs outright (seen once: Chromium started, chromedriver never answered the session,
+# the runner waited with no timeout of its own) is stopped after BROWSER_PART_TIMEOUT seconds
+# (default 900: a cold build of the test binary included) and retried once the same way.
 browser_tests() {
-  local log status
+  local log status limit=${BROWSER_PART_TIMEOUT:-900}
   log=$(mktemp)
-  "$@" 2>&1 | tee "$log"
+  timeout -k 10 "$limit" "$@" 2>&1 | tee "$log"
   status=${PIPESTATUS[0]}
-  if [ "$status" != 0 ] && grep -q "Failed to detect test as having been run" "$log" && ! grep -qE "^test .* FAIL" "$log"; then
+  if [ "$status" = 124 ] || [ "$status" = 137 ]; then
+    echo "=== no result within $limit s (the browser or its driver hung): retrying once"
+    timeout -k 10 "$limit" "$@"
+    status=$?
+  elif [ "$status" != 0 ] && grep -q "Failed to detect test as having been run" "$log" && ! grep -qE "^test .* FAIL" "$log"; then
     echo "=== the browser stopped answering before any result (no test failed): retrying once"
-    "$@"
+    timeout -k 10 "$limit" "$@"
     status=$?
   fi
   rm -f "$log"
