@@ -37,7 +37,13 @@ const counters = {
   rollbacks: 0, ignoredOffers: 0, negotiationErrors: 0, candidatesSent: 0, candidatesIn: 0,
   candidatesHandled: 0, candidatesRejected: 0, candidatesStale: 0, messagesIn: 0, ops: 0, iceFailures: 0,
 };
-let pendingInbound = 0; // receive() promises not settled yet
+// receive() promises not settled yet, per connection generation: a receive() of a connection closed
+// by storm.reset() that never settles must not hold every later round's quiet check.
+const pendingInbound = new Map();
+const addPending = (gen, d) => {
+  const n = (pendingInbound.get(gen) ?? 0) + d;
+  if (n === 0) pendingInbound.delete(gen); else pendingInbound.set(gen, n);
+};
 let pendingOps = 0;
 const events = []; // streamadded / streamremoved, in order
 const predictions = []; // one per addTrack made by an op
@@ -156,7 +162,7 @@ function handle({ generation: gen, ...message }) {
   }
   counters.messagesIn++;
   const what = message.description ? `receive(${message.description.type})` : 'receive(candidate)';
-  pendingInbound++;
+  addPending(gen, 1);
   const n = counters.messagesIn;
   mark(`receive #${n} ${kindOf(message)}`);
   return pc.receive(message)
@@ -168,7 +174,7 @@ function handle({ generation: gen, ...message }) {
       // was closed by storm.reset() meanwhile.
       if (gen === generation) fail(what, e);
     })
-    .finally(() => { pendingInbound--; });
+    .finally(() => { addPending(gen, -1); });
 }
 
 // ----- the random operations ---------------------------------------------------------------------
@@ -359,7 +365,9 @@ function status() {
     connectionState: pc.connectionState,
     iceConnectionState: pc.iceConnectionState,
     generation,
-    pendingInbound,
+    pendingInbound: pendingInbound.get(generation) ?? 0,
+    // receive() promises of closed connections that never settled (reported, not waited for)
+    stuckInbound: [...pendingInbound].filter(([g]) => g !== generation).reduce((a, [, n]) => a + n, 0),
     pendingOps,
     negotiationNeeded: counters.negotiationNeeded,
     errors: errors.length,
