@@ -26,10 +26,10 @@ part "wasm:default-features" env RUSTFLAGS="-D warnings" CARGO_TARGET_DIR=target
 # A browser that stops answering its driver ("Timed out receiving message from renderer": the
 # runner then says "Failed to detect test as having been run") is retried, saying so; a test
 # that failed is never retried.
-# The runner's own webdriver session sometimes never starts: Chromium 156 and its chromedriver
-# stop answering right after the runner reads webdriver.json (7 of 30 runs on this 2-core
-# machine, the same with only the fake-media flags), and the runner waits with no timeout of its
-# own. No test has run then, so an attempt is stopped once no test has started
+# The runner's own webdriver session sometimes never starts: wasm-bindgen-test-runner 0.2.130
+# stops right after it reads webdriver.json and waits with no timeout of its own (7 of about 30
+# runs on this 2-core machine, the same with only the fake-media flags; seen with chromedriver
+# and with geckodriver, so it is the runner's session set-up, not one browser). No test has run then, so an attempt is stopped once no test has started
 # BROWSER_START_TIMEOUT seconds (default 30; a normal start takes under 5) after the runner said
 # it is starting the browser, and the part is run again, up to BROWSER_ATTEMPTS times (default
 # 6). BROWSER_PART_TIMEOUT (default 900 s, a cold build of the test binary included) bounds every
