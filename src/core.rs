@@ -27,7 +27,7 @@ use crate::error::{Error, ErrorKind};
 use crate::sdp::{self, MediaSection};
 use crate::sender_reuse::{self, AddTrackFacts, Ledger, Outcome, Reason, Rules};
 use crate::stream_grouping::{received, LocalRegistry, Phase, RemoteBooks, SenderKey, Step, Streams, StreamlessPolicy, TrackKey};
-use crate::types::{Direction, StreamId};
+use crate::types::{Direction, SignalingState, StreamId};
 use crate::view::{self, Connection, Fire};
 use js_sys::Array;
 use std::cell::RefCell;
@@ -104,6 +104,8 @@ struct State {
     natives: Vec<(StreamId, MediaStream)>,
     /// Description calls of the faces under way (each settles itself when it resolves).
     describing: u32,
+    /// The descriptions those calls may change, so the settlement reads only their SDP.
+    touched: view::Sides,
     /// `restartIce()` was called through either face (or the negotiator) since this side last
     /// made an offer: the negotiator's skip of Firefox's msid loop must not take its
     /// `negotiationneeded` (see [`Core::restart_ice`]).
@@ -148,6 +150,7 @@ impl Core {
                 senders: Vec::new(),
                 natives: Vec::new(),
                 describing: 0,
+                touched: view::Sides::NONE,
                 ice_restart: false,
                 negotiating: false,
                 sdp: Vec::new(),
@@ -172,16 +175,20 @@ impl Core {
     /// Reads the connection and adds what it shows to the history (so history is kept even
     /// where an event was missed).
     fn observe(&self, pc: &JsValue) -> Result<Connection, Error> {
-        self.observe_with(pc, false)
+        self.observe_with(pc, view::Sides::NONE)
     }
 
-    /// [`observe`](Self::observe), with the descriptions' SDP where it changed (`sdp`).
-    fn observe_with(&self, pc: &JsValue, sdp: bool) -> Result<Connection, Error> {
-        let conn = if sdp { view::read_connection_sdp(pc, &self.read(|st| st.seen.clone())?)? } else { view::read_connection(pc)? };
+    /// [`observe`](Self::observe), with the SDP of the descriptions in `sides` where it changed.
+    fn observe_with(&self, pc: &JsValue, sides: view::Sides) -> Result<Connection, Error> {
+        let conn = if sides == view::Sides::NONE {
+            view::read_connection(pc)?
+        } else {
+            view::read_connection_sdp(pc, &self.read(|st| st.seen.clone())?, sides)?
+        };
         self.write(|st| {
             // Transceivers gone from the list (rolled back away) have no history to keep; a closed
             // connection's list may be empty (Firefox), and its history stays true.
-            if conn.signaling != crate::SignalingState::Closed {
+            if conn.signaling != SignalingState::Closed {
                 st.ledger.retain(|k| conn.rows.iter().any(|r| r.transceiver == k));
                 st.senders.retain(|(_, t)| conn.rows.iter().any(|r| r.transceiver == *t));
             }
@@ -304,7 +311,7 @@ impl Core {
         })?;
         let prediction = sender_reuse::predict(
             &AddTrackFacts {
-                closed: conn.signaling == crate::SignalingState::Closed,
+                closed: conn.signaling == SignalingState::Closed,
                 track_kind,
                 track_already_added: track_key.is_some_and(|k| conn.rows.iter().any(|r| r.sender_track == k)),
                 transceivers: &facts,
@@ -364,7 +371,20 @@ impl Core {
     /// call, whose promise the face awaits and then reports with [`described`](Self::described),
     /// so the remote books are settled before the face's own promise resolves.
     pub(crate) fn describe(&self, pc: &JsValue, member: Native, args: &Array) -> Result<JsValue, Error> {
-        self.write(|st| st.describing += 1)?;
+        // What the call can change: its own side's description, and the other side's too where
+        // the other side's offer or pranswer is pending (a rollback, explicit or an offer's
+        // implicit one, then takes it away).
+        let sides = match (member, view::signaling(pc)) {
+            (_, Err(_)) => view::Sides::BOTH,
+            (Native::SetLocalDescription, Ok(SignalingState::HaveRemoteOffer | SignalingState::HaveRemotePranswer)) => view::Sides::BOTH,
+            (Native::SetLocalDescription, Ok(_)) => view::Sides::LOCAL,
+            (_, Ok(SignalingState::HaveLocalOffer | SignalingState::HaveLocalPranswer)) => view::Sides::BOTH,
+            (_, Ok(_)) => view::Sides::REMOTE,
+        };
+        self.write(|st| {
+            st.describing += 1;
+            st.touched = st.touched.with(sides);
+        })?;
         self.call(member, pc, args).inspect_err(|_| {
             let _ = self.write(|st| st.describing -= 1);
         })
@@ -373,8 +393,15 @@ impl Core {
     /// The promise of [`describe`](Self::describe) has settled (fulfilled or rejected: a failed
     /// description can still have rolled back): the remote books are settled.
     pub(crate) fn described(&self, pc: &JsValue) -> Result<(), Error> {
-        self.write(|st| st.describing = st.describing.saturating_sub(1))?;
-        self.settle(pc, Phase::Final, Vec::new())
+        let sides = self.write(|st| {
+            st.describing = st.describing.saturating_sub(1);
+            let sides = st.touched;
+            if st.describing == 0 {
+                st.touched = view::Sides::NONE;
+            }
+            sides
+        })?;
+        self.settle(pc, Phase::Final, Vec::new(), sides)
     }
 
     /// A description call awaited: the native promise, then the settlement, then its outcome.
@@ -395,7 +422,7 @@ impl Core {
         if self.read(|st| st.describing > 0)? {
             return self.write(|st| note_natives(&mut st.natives, streams));
         }
-        self.settle(pc, Phase::Partial, streams)
+        self.settle(pc, Phase::Partial, streams, view::Sides::BOTH)
     }
 
     /// The native `signalingstatechange` event: whether the face should settle a task later
@@ -440,11 +467,13 @@ impl Core {
 
     /// Settles the remote books now, as after an applied description.
     pub(crate) fn settle_now(&self, pc: &JsValue) -> Result<(), Error> {
-        self.settle(pc, Phase::Final, Vec::new())
+        self.settle(pc, Phase::Final, Vec::new(), view::Sides::BOTH)
     }
 
-    fn settle(&self, pc: &JsValue, phase: Phase, seen: Vec<(StreamId, MediaStream)>) -> Result<(), Error> {
-        let conn = self.observe_with(pc, true)?;
+    /// Settles the remote books over the connection as it is now; `sides`: the descriptions
+    /// whose SDP may have changed since the last settlement.
+    fn settle(&self, pc: &JsValue, phase: Phase, seen: Vec<(StreamId, MediaStream)>, sides: view::Sides) -> Result<(), Error> {
+        let conn = self.observe_with(pc, sides)?;
         let dispatch = self.write(|st| {
             if let Some(remote) = &conn.remote_sdp {
                 st.sdp = sdp::media_sections(&remote.as_string().unwrap_or_default());
@@ -479,7 +508,7 @@ impl Core {
 
     /// A negotiator takes the connection: `InvalidStateError` if it is closed or has one.
     pub(crate) fn claim_negotiation(&self, pc: &JsValue) -> Result<(), Error> {
-        if view::read_connection(pc)?.signaling == crate::SignalingState::Closed {
+        if view::read_connection(pc)?.signaling == SignalingState::Closed {
             return Err(Error::library(ErrorKind::InvalidState, "rtc-peer: the connection is closed"));
         }
         if self.write(|st| std::mem::replace(&mut st.negotiating, true))? {

@@ -21,7 +21,7 @@ use crate::error::Error;
 use crate::negotiation::{self, DescriptionPlan, NegotiationReport, Perfect};
 use crate::sdp;
 use crate::types::{SdpType, SignalingState};
-use crate::view;
+use crate::view::{self, signaling};
 use futures_channel::oneshot;
 use js_sys::Array;
 use std::cell::RefCell;
@@ -97,10 +97,6 @@ impl std::fmt::Debug for Driver {
 
 fn raw(pc: &JsValue) -> &RtcPeerConnection {
     pc.unchecked_ref()
-}
-
-fn signaling(pc: &JsValue) -> Result<SignalingState, Error> {
-    SignalingState::try_from(raw(pc).signaling_state()).map_err(crate::peer_connection::unknown)
 }
 
 fn now() -> f64 {

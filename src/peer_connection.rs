@@ -443,7 +443,7 @@ impl PeerConnection {
 
     /// [`signalingState`](https://developer.mozilla.org/docs/Web/API/RTCPeerConnection/signalingState).
     pub fn signaling_state(&self) -> Result<SignalingState> {
-        SignalingState::try_from(self.inner.raw.signaling_state()).map_err(unknown)
+        view::signaling(&self.inner.raw)
     }
 
     /// [`connectionState`](https://developer.mozilla.org/docs/Web/API/RTCPeerConnection/connectionState).

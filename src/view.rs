@@ -59,8 +59,8 @@ export function readConnection(pc, sdp, r0, l0) {
     mids[i] = t.mid ?? '';
   }
   const closed = sig === 5, out = [ts, senders, tracks, rows, mids.join('\n'), sig];
-  if (sdp) {
-    const r = closed ? '' : pc.remoteDescription?.sdp ?? '', l = closed ? '' : pc.localDescription?.sdp ?? '';
+  if (sdp) { // 1: the remote SDP, 2: the local one (a side not read is reported unchanged)
+    const r = sdp & 1 ? (closed ? '' : pc.remoteDescription?.sdp ?? '') : r0, l = sdp & 2 ? (closed ? '' : pc.localDescription?.sdp ?? '') : l0;
     out.push(r === r0 ? undefined : r, l === l0 ? undefined : l);
   }
   return out;
@@ -324,21 +324,43 @@ fn lines(s: &str) -> Vec<&str> {
     }
 }
 
+/// `pc.signalingState`, typed: a value the spec does not define is an error, never a made-up state.
+pub(crate) fn signaling(pc: &JsValue) -> Result<SignalingState, Error> {
+    SignalingState::try_from(pc.unchecked_ref::<web_sys::RtcPeerConnection>().signaling_state()).map_err(crate::peer_connection::unknown)
+}
+
 /// Reads every transceiver of `pc` (`getTransceivers()` order) and its signaling state.
 pub(crate) fn read_connection(pc: &JsValue) -> Result<Connection, Error> {
     read_connection_with(pc, None)
 }
 
-/// [`read_connection`], and the remote and local SDP where they are not the strings `seen`
-/// (`[remote, local]`, as last parsed): a description is copied into wasm once, not on every read.
-pub(crate) fn read_connection_sdp(pc: &JsValue, seen: &(JsValue, JsValue)) -> Result<Connection, Error> {
-    read_connection_with(pc, Some(seen))
+/// Which descriptions' SDP a read takes ([`read_connection_sdp`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Sides(i32);
+
+impl Sides {
+    pub(crate) const NONE: Sides = Sides(0);
+    pub(crate) const REMOTE: Sides = Sides(1);
+    pub(crate) const LOCAL: Sides = Sides(2);
+    pub(crate) const BOTH: Sides = Sides(3);
+
+    pub(crate) fn with(self, other: Sides) -> Sides {
+        Sides(self.0 | other.0)
+    }
 }
 
-fn read_connection_with(pc: &JsValue, seen: Option<&(JsValue, JsValue)>) -> Result<Connection, Error> {
+/// [`read_connection`], and the SDP of the descriptions in `sides` where they are not the
+/// strings `seen` (`[remote, local]`, as last parsed): a description is copied into wasm once,
+/// not on every read, and one that the caller knows is unchanged is not read at all (Firefox
+/// makes a new description object on each read of `remoteDescription` / `localDescription`).
+pub(crate) fn read_connection_sdp(pc: &JsValue, seen: &(JsValue, JsValue), sides: Sides) -> Result<Connection, Error> {
+    read_connection_with(pc, Some((seen, sides)))
+}
+
+fn read_connection_with(pc: &JsValue, seen: Option<(&(JsValue, JsValue), Sides)>) -> Result<Connection, Error> {
     let none = JsValue::UNDEFINED;
-    let (r, l) = seen.map_or((&none, &none), |(r, l)| (r, l));
-    let parts = read_connection_js(pc, seen.is_some() as i32, r, l);
+    let ((r, l), sides) = seen.map_or(((&none, &none), Sides::NONE), |((r, l), sides)| ((r, l), sides));
+    let parts = read_connection_js(pc, sides.0, r, l);
     let nums = ints(parts.get(3).unchecked_ref());
     let mids = parts.get(4).as_string().unwrap_or_default();
     let mut mids = lines(&mids).into_iter();
