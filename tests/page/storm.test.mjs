@@ -184,11 +184,13 @@ function checkSide(t, round, me, other, memory) {
   //    departures above (each reproduced with plain RTCPeerConnection), tallied apart by rule.
   const fresh = me.errors.slice(memory.errors);
   // After that Firefox rejection the remote description stays the previous one, so the rejected
-  // offer's candidates that follow it are refused: "Unknown ufrag" (its new credentials), or "No
-  // such transceiver" for a section only that offer had. Only those after the rejection count.
+  // offer's candidates that follow it are refused: "Unknown ufrag" (its new credentials), "No
+  // such transceiver" for a section only that offer had, or "Index <n> out of range" for one past
+  // the previous description's sections (seed 234291033, Firefox ↔ Firefox, round 4: all three in
+  // turn after one rejection). Only those after the rejection count.
   const firefoxBugAt = fresh.findIndex(isFirefoxIceRestartBug);
   const refusedAfterBug = (e, i) => firefoxBugAt >= 0 && i > firefoxBugAt && e.where === 'receive(candidate)'
-    && /Unknown ufrag|Cannot set ICE candidate for level=\d+ mid=\S+: No such transceiver/.test(e.message ?? '');
+    && /Unknown ufrag|Cannot set ICE candidate for level=\d+ mid=\S+: No such transceiver|^Index \d+ out of range$/.test(e.message ?? '');
   let unexplained = 0;
   for (const [i, e] of fresh.entries()) {
     const rule = departureOf(e) ?? (refusedAfterBug(e, i) ? 'firefox-ice-restart-after-rollback' : null);
@@ -201,11 +203,13 @@ function checkSide(t, round, me, other, memory) {
   //    receive(), and every receive() of one settled: resolved, or rejected (then it is an error
   //    of check 6: a failure, or a known departure's refused candidates). Stale: sent by a
   //    connection closed by a reset (after a round that did not settle), for the connection
-  //    that followed it.
-  check(me.counters.candidatesIn === other.counters.candidatesSent
-      && me.counters.candidatesHandled + me.counters.candidatesRejected + me.counters.candidatesStale === me.counters.candidatesIn,
+  //    that followed it. Stuck: received by a connection that a reset then closed, its receive()
+  //    still pending (a closed connection's operations never settle, as the spec says).
+  const c = me.counters;
+  check(c.candidatesIn === other.counters.candidatesSent
+      && c.candidatesHandled + c.candidatesRejected + c.candidatesStale + c.candidatesStuck === c.candidatesIn,
     "every candidate the other side sent was received and its receive() settled",
-    { sent: other.counters.candidatesSent, received: me.counters.candidatesIn, handled: me.counters.candidatesHandled, rejected: me.counters.candidatesRejected, stale: me.counters.candidatesStale });
+    { sent: other.counters.candidatesSent, received: c.candidatesIn, handled: c.candidatesHandled, rejected: c.candidatesRejected, stale: c.candidatesStale, stuck: c.candidatesStuck });
   memory.errors = me.errors.length;
 }
 

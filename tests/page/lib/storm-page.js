@@ -39,11 +39,19 @@ const counters = {
 };
 // receive() promises not settled yet, per connection generation: a receive() of a connection closed
 // by storm.reset() that never settles must not hold every later round's quiet check.
+// The same for the candidates among them (the candidate check counts those of closed connections
+// apart, as stuck).
 const pendingInbound = new Map();
-const addPending = (gen, d) => {
-  const n = (pendingInbound.get(gen) ?? 0) + d;
-  if (n === 0) pendingInbound.delete(gen); else pendingInbound.set(gen, n);
+const pendingCandidates = new Map();
+const bump = (map, gen, d) => {
+  const n = (map.get(gen) ?? 0) + d;
+  if (n === 0) map.delete(gen); else map.set(gen, n);
 };
+const addPending = (gen, d, candidate) => {
+  bump(pendingInbound, gen, d);
+  if (candidate) bump(pendingCandidates, gen, d);
+};
+const closedOnes = (map) => [...map].filter(([g]) => g !== generation).reduce((a, [, n]) => a + n, 0);
 let pendingOps = 0;
 const events = []; // streamadded / streamremoved, in order
 const predictions = []; // one per addTrack made by an op
@@ -162,7 +170,8 @@ function handle({ generation: gen, ...message }) {
   }
   counters.messagesIn++;
   const what = message.description ? `receive(${message.description.type})` : 'receive(candidate)';
-  addPending(gen, 1);
+  const candidate = message.candidate !== undefined;
+  addPending(gen, 1, candidate);
   const n = counters.messagesIn;
   mark(`receive #${n} ${kindOf(message)}`);
   return pc.receive(message)
@@ -174,7 +183,7 @@ function handle({ generation: gen, ...message }) {
       // was closed by storm.reset() meanwhile.
       if (gen === generation) fail(what, e);
     })
-    .finally(() => { addPending(gen, -1); });
+    .finally(() => { addPending(gen, -1, candidate); });
 }
 
 // ----- the random operations ---------------------------------------------------------------------
@@ -355,7 +364,7 @@ function observe() {
     events: events.slice(),
     predictions: predictions.slice(),
     errors: errors.slice(),
-    counters: { ...counters },
+    counters: { ...counters, candidatesStuck: closedOnes(pendingCandidates) },
   };
 }
 
@@ -367,7 +376,7 @@ function status() {
     generation,
     pendingInbound: pendingInbound.get(generation) ?? 0,
     // receive() promises of closed connections that never settled (reported, not waited for)
-    stuckInbound: [...pendingInbound].filter(([g]) => g !== generation).reduce((a, [, n]) => a + n, 0),
+    stuckInbound: closedOnes(pendingInbound),
     pendingOps,
     negotiationNeeded: counters.negotiationNeeded,
     errors: errors.length,
