@@ -34,7 +34,7 @@ export function definePeerConnection(Core) {
       this.addEventListener('track', (e) => core.onTrack(this, e));
       // Descriptions applied on the raw object are settled a task later (the faces' own settle first).
       this.addEventListener('signalingstatechange', () => {
-        if (core.onSignalingStateChange()) setTimeout(() => core.settle(this));
+        if (core.onSignalingStateChange(this)) setTimeout(() => core.settle(this));
       });
     }
 

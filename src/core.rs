@@ -371,16 +371,7 @@ impl Core {
     /// call, whose promise the face awaits and then reports with [`described`](Self::described),
     /// so the remote books are settled before the face's own promise resolves.
     pub(crate) fn describe(&self, pc: &JsValue, member: Native, args: &Array) -> Result<JsValue, Error> {
-        // What the call can change: its own side's description, and the other side's too where
-        // the other side's offer or pranswer is pending (a rollback, explicit or an offer's
-        // implicit one, then takes it away).
-        let sides = match (member, view::signaling(pc)) {
-            (_, Err(_)) => view::Sides::BOTH,
-            (Native::SetLocalDescription, Ok(SignalingState::HaveRemoteOffer | SignalingState::HaveRemotePranswer)) => view::Sides::BOTH,
-            (Native::SetLocalDescription, Ok(_)) => view::Sides::LOCAL,
-            (_, Ok(SignalingState::HaveLocalOffer | SignalingState::HaveLocalPranswer)) => view::Sides::BOTH,
-            (_, Ok(_)) => view::Sides::REMOTE,
-        };
+        let sides = view::Sides::of_call(matches!(member, Native::SetLocalDescription), view::signaling(pc).ok());
         self.write(|st| {
             st.describing += 1;
             st.touched = st.touched.with(sides);
@@ -427,8 +418,16 @@ impl Core {
 
     /// The native `signalingstatechange` event: whether the face should settle a task later
     /// (no description call of the faces is under way to do it, the raw object was used).
-    pub(crate) fn on_signaling_state_change(&self) -> Result<bool, Error> {
-        self.read(|st| st.describing == 0)
+    /// During a face's description call, what the change may have touched joins what that call
+    /// settles (a description the app applied on the raw object meanwhile is read with it).
+    pub(crate) fn on_signaling_state_change(&self, pc: &JsValue) -> Result<bool, Error> {
+        let now = view::signaling(pc).ok();
+        self.write(|st| {
+            if st.describing > 0 {
+                st.touched = st.touched.with(view::Sides::of_change(now));
+            }
+            st.describing == 0
+        })
     }
 
     /// `restartIce()`, noted first: its `negotiationneeded` is an ICE restart to offer, whatever

@@ -319,8 +319,8 @@ impl JsCore {
 
     // Listener body for the native `signalingstatechange` event: whether to call `settle` a task later.
     #[wasm_bindgen(skip_jsdoc, js_name = onSignalingStateChange)]
-    pub fn on_signaling_state_change(&self) -> Result<bool, JsValue> {
-        js(self.core.on_signaling_state_change())
+    pub fn on_signaling_state_change(&self, pc: &JsValue) -> Result<bool, JsValue> {
+        js(self.core.on_signaling_state_change(self::pc(pc)?))
     }
 
     #[wasm_bindgen(skip_jsdoc)]

@@ -181,7 +181,7 @@ impl PeerConnection {
             let (core, target) = (core.clone(), raw.clone());
             let pending: Rc<RefCell<Option<Timeout>>> = Rc::default();
             EventListener::new(&raw, "signalingstatechange", move |_| {
-                if loud(core.on_signaling_state_change()) {
+                if loud(core.on_signaling_state_change(&target)) {
                     let (core, target) = (core.clone(), target.clone());
                     *pending.borrow_mut() = Some(Timeout::new(0, move || loud(core.settle_now(&target))));
                 }
@@ -551,7 +551,7 @@ impl PeerConnection {
     #[must_use = "the listener is removed when the handle is dropped"]
     pub fn on_signaling_state_change(&self, mut f: impl FnMut(Result<SignalingState>) + 'static) -> EventListener {
         let raw = self.inner.raw.clone();
-        EventListener::new(&self.inner.raw, "signalingstatechange", move |_| f(SignalingState::try_from(raw.signaling_state()).map_err(unknown)))
+        EventListener::new(&self.inner.raw, "signalingstatechange", move |_| f(view::signaling(&raw)))
     }
 
     /// `negotiationneeded`.

@@ -347,6 +347,32 @@ impl Sides {
     pub(crate) fn with(self, other: Sides) -> Sides {
         Sides(self.0 | other.0)
     }
+
+    /// What a description call may change, from the signaling state it starts in (`None`:
+    /// unreadable): its own side's description (`local`: `setLocalDescription`), and the other
+    /// side's too where that side's offer or pranswer is pending (a rollback, explicit or an
+    /// offer's implicit one, then takes it away).
+    pub(crate) fn of_call(local: bool, before: Option<SignalingState>) -> Sides {
+        use SignalingState::*;
+        match (local, before) {
+            (_, None) => Sides::BOTH,
+            (true, Some(HaveRemoteOffer | HaveRemotePranswer)) | (false, Some(HaveLocalOffer | HaveLocalPranswer)) => Sides::BOTH,
+            (true, Some(_)) => Sides::LOCAL,
+            (false, Some(_)) => Sides::REMOTE,
+        }
+    }
+
+    /// What may have changed when the signaling state became `now`, whoever made the call (the
+    /// faces, or the app on the raw object): a local offer or pranswer pending, the local side; a
+    /// remote one, the remote side; `stable` (an answer or a rollback), `closed` or unreadable, both.
+    pub(crate) fn of_change(now: Option<SignalingState>) -> Sides {
+        use SignalingState::*;
+        match now {
+            Some(HaveLocalOffer | HaveLocalPranswer) => Sides::LOCAL,
+            Some(HaveRemoteOffer | HaveRemotePranswer) => Sides::REMOTE,
+            Some(Stable | Closed) | None => Sides::BOTH,
+        }
+    }
 }
 
 /// [`read_connection`], and the SDP of the descriptions in `sides` where they are not the
@@ -501,4 +527,41 @@ pub(crate) fn dom_exception(message: &str, name: &str) -> JsValue {
 /// `navigator.userAgent` (`None` outside a browser).
 pub(crate) fn user_agent() -> Option<String> {
     user_agent_js().as_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Sides;
+    use crate::types::SignalingState::{self, *};
+
+    /// Each face call, in each state it can start in: what its settlement reads.
+    #[test]
+    fn a_description_call_reads_its_side_and_what_a_rollback_takes_away() {
+        let cases: [(bool, Option<SignalingState>, Sides); 8] = [
+            (true, Some(Stable), Sides::LOCAL),                  // an offer
+            (true, Some(HaveLocalOffer), Sides::LOCAL),          // an offer again, or a rollback of it
+            (true, Some(HaveRemoteOffer), Sides::BOTH),          // an answer, or a rollback of the remote offer
+            (true, Some(HaveRemotePranswer), Sides::BOTH),
+            (false, Some(Stable), Sides::REMOTE),                // an offer
+            (false, Some(HaveRemoteOffer), Sides::REMOTE),       // an offer again
+            (false, Some(HaveLocalOffer), Sides::BOTH),          // an answer, or an offer rolling the local one back
+            (false, None, Sides::BOTH),                          // unreadable: read everything
+        ];
+        for (local, before, want) in cases {
+            assert_eq!(Sides::of_call(local, before), want, "local {local}, from {before:?}");
+        }
+    }
+
+    /// A signaling change, whoever made it: a pending description is on one side; `stable`
+    /// (an answer, a rollback, an implicit rollback's way through) can be either.
+    #[test]
+    fn a_signaling_change_reads_the_side_it_shows() {
+        assert_eq!(Sides::of_change(Some(HaveLocalOffer)), Sides::LOCAL);
+        assert_eq!(Sides::of_change(Some(HaveLocalPranswer)), Sides::LOCAL);
+        assert_eq!(Sides::of_change(Some(HaveRemoteOffer)), Sides::REMOTE);
+        assert_eq!(Sides::of_change(Some(HaveRemotePranswer)), Sides::REMOTE);
+        assert_eq!(Sides::of_change(Some(Stable)), Sides::BOTH);
+        assert_eq!(Sides::of_change(Some(Closed)), Sides::BOTH);
+        assert_eq!(Sides::of_change(None), Sides::BOTH);
+    }
 }

@@ -40,6 +40,7 @@ both_faces![
     far_side_recvonly_takes_tracks_out_of_their_groups,
     far_side_inactive_takes_tracks_out_of_their_groups,
     answering_sendonly_takes_tracks_out_of_their_groups,
+    a_raw_description_during_a_face_call_is_settled_with_it,
 ];
 
 // ----- helpers --------------------------------------------------------------------------------
@@ -544,4 +545,30 @@ async fn far_side_inactive_takes_tracks_out_of_their_groups<F: Face>() {
 }
 async fn answering_sendonly_takes_tracks_out_of_their_groups<F: Face>() {
     stops_receiving::<F>(Stop::AnswerSendonly).await
+}
+
+/// `b` applies the offer on its native object (bypassing the face) and, before that has resolved,
+/// answers through the face: the face's call settles the books, and the remote description the
+/// raw call brought must be read then (its `signalingstatechange` came while the face's call was
+/// under way, so no later settlement follows).
+async fn a_raw_description_during_a_face_call_is_settled_with_it<F: Face>() {
+    let p = pair::<F>(None);
+    let cam = stream();
+    for t in [audio_track(), video_track()] {
+        cam.add_track(&t);
+        p.a.add_track(&t, &[&cam]).expect("addTrack(t, cam)");
+    }
+    let offer = p.a.create_offer().await.expect("createOffer");
+    p.a.set_local(Some(&offer)).await.expect("a: setLocalDescription(offer)");
+    let raw = call_native(&p.b.raw(), "setRemoteDescription", &[&description_to_js(&offer)]).expect("raw setRemoteDescription");
+    assert_eq!(p.b.raw().signaling_state(), web_sys::RtcSignalingState::Stable, "the raw call is not applied yet");
+    p.b.set_local(None).await.expect("b: setLocalDescription() through the face (an answer)");
+    wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&raw)).await.expect("the raw setRemoteDescription resolved");
+    assert_eq!(p.b.raw().signaling_state(), web_sys::RtcSignalingState::Stable, "b answered");
+    let remote = p.b.remote_streams();
+    assert_eq!(ids(&remote), [cam.id()], "the stream of the raw remote description is in the books when the face's call resolves");
+    assert_eq!(kinds(&remote[0].0), "audio+video", "with both tracks");
+    let added = p.events.added();
+    assert_eq!(added.len(), 1, "one streamadded");
+    assert_eq!(added[0].tracks.len(), 2, "announced with both tracks");
 }
