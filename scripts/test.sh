@@ -1,6 +1,12 @@
 #!/usr/bin/env bash
-# Every test, in order of speed: host (pure logic), Chrome, Firefox, then page tests against the
-# built package. Each part runs even if an earlier one failed; the exit code says if any failed.
+# Every test. First the builds, one at a time (they use both cores): host tests (pure logic), the
+# default-features check, the wasm test binaries of the crate, the Rust app and the example, the
+# Rust app's release check, the npm package. Then two lanes at once, whose parts mostly wait on
+# the browsers (a serial run used ~38% of the 2 cores): the wasm-bindgen browser tests (Chrome,
+# Firefox, each test binary; the Rust app; the example), and the page tests against the built
+# package. Each part runs even if an earlier one failed; its output is printed whole when it ends
+# (the two lanes do not interleave lines); the exit code says if any failed.
+# TEST_LANES=1 runs the lanes one after the other.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
@@ -8,19 +14,36 @@ export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}"
 export GECKODRIVER="${GECKODRIVER:-$(command -v geckodriver)}"
 export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-120}"
 
-failed=()
-passed=()
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+: > "$work/results"
 part() {
   local name=$1; shift
-  echo "=== $name: $*"
-  local start=$SECONDS
-  if "$@"; then passed+=("$name"); echo "=== $name: ok ($((SECONDS - start)) s)"
-  else failed+=("$name"); echo "=== $name: FAILED ($((SECONDS - start)) s)"; fi
+  local out="$work/part.$BASHPID.log" start=$SECONDS status
+  if "$@" > "$out" 2>&1; then status=ok; else status=FAILED; fi
+  {
+    flock 9
+    echo "=== $name: $*"
+    cat "$out"
+    echo "=== $name: $status ($((SECONDS - start)) s)"
+    echo "$status $name $((SECONDS - start))" >> "$work/results"
+  } 9> "$work/lock"
+  rm -f "$out"
 }
 
 part host cargo test --quiet
 # A Rust app builds the crate with default features: no warning may reach it.
 part "wasm:default-features" env RUSTFLAGS="-D warnings" CARGO_TARGET_DIR=target/check cargo check --quiet --target wasm32-unknown-unknown
+# The wasm test binaries, built as `wasm-pack test` builds them (it then finds them fresh).
+part "build:browser-tests" cargo build --quiet --tests --target wasm32-unknown-unknown --features js
+app=tests/apps/rust-app
+example=examples/call
+app_env=(WASM_BINDGEN_TEST_WEBDRIVER_JSON="$PWD/webdriver.json")
+part "build:rust-app" env -C "$app" cargo build --quiet --tests --target wasm32-unknown-unknown
+part "build:example" env -C "$example" cargo build --quiet --tests --target wasm32-unknown-unknown
+# The Rust app's release build (as a page ships it) checked for none of the JS face, with sizes.
+part "rust-app:no-js-face" bash "$app/check-no-js-face.sh"
+[ -d tests/page ] && part package bash scripts/build-pkg.sh
 # One wasm-pack run per test binary: cargo stops at the first failing binary otherwise, and
 # wasm-pack forwards extra arguments (like --no-fail-fast) to `cargo build` too, which rejects them.
 # A browser that stops answering its driver ("Timed out receiving message from renderer": the
@@ -75,33 +98,42 @@ browser_tests() {
   done
   return 1
 }
-for t in tests/*.rs; do
-  name=$(basename "$t" .rs)
-  part "chrome:$name" browser_tests env -u GECKODRIVER wasm-pack test --headless --chrome -- --features js --test "$name"
-  part "firefox:$name" browser_tests env -u CHROMEDRIVER wasm-pack test --headless --firefox -- --features js --test "$name"
-done
-# A Rust app using rtc-peer as a plain dependency (default features: no JS face, its own
-# allocator), in its own Cargo root and target dir (target/rust-app): its loopback call in both
-# browsers, then its release build checked for none of the JS face, with sizes.
-app=tests/apps/rust-app
-app_env=(WASM_BINDGEN_TEST_WEBDRIVER_JSON="$PWD/webdriver.json")
-part "chrome:rust-app" browser_tests env -u GECKODRIVER -C "$app" "${app_env[@]}" wasm-pack test --headless --chrome -- --test call
-part "firefox:rust-app" browser_tests env -u CHROMEDRIVER -C "$app" "${app_env[@]}" wasm-pack test --headless --firefox -- --test call
-part "rust-app:no-js-face" bash "$app/check-no-js-face.sh"
-# The example call (examples/call, its own Cargo root and target dir target/example): getUserMedia
-# (fake media), the library's perfect negotiation over the app's transport, grouped and streamless
-# tracks, a data channel, stats, a renegotiation; in both browsers.
-example=examples/call
-part "chrome:example" browser_tests env -u GECKODRIVER -C "$example" "${app_env[@]}" wasm-pack test --headless --chrome -- --test call
-part "firefox:example" browser_tests env -u CHROMEDRIVER -C "$example" "${app_env[@]}" wasm-pack test --headless --firefox -- --test call
-if [ -d tests/page ]; then
-  part package bash scripts/build-pkg.sh
+wasm_lane() {
+  for t in tests/*.rs; do
+    name=$(basename "$t" .rs)
+    part "chrome:$name" browser_tests env -u GECKODRIVER wasm-pack test --headless --chrome -- --features js --test "$name"
+    part "firefox:$name" browser_tests env -u CHROMEDRIVER wasm-pack test --headless --firefox -- --features js --test "$name"
+  done
+  # A Rust app using rtc-peer as a plain dependency (default features: no JS face, its own
+  # allocator), in its own Cargo root and target dir (target/rust-app): its loopback call.
+  part "chrome:rust-app" browser_tests env -u GECKODRIVER -C "$app" "${app_env[@]}" wasm-pack test --headless --chrome -- --test call
+  part "firefox:rust-app" browser_tests env -u CHROMEDRIVER -C "$app" "${app_env[@]}" wasm-pack test --headless --firefox -- --test call
+  # The example call (examples/call, its own Cargo root and target dir target/example): getUserMedia
+  # (fake media), the library's perfect negotiation over the app's transport, grouped and streamless
+  # tracks, a data channel, stats, a renegotiation; in both browsers.
+  part "chrome:example" browser_tests env -u GECKODRIVER -C "$example" "${app_env[@]}" wasm-pack test --headless --chrome -- --test call
+  part "firefox:example" browser_tests env -u CHROMEDRIVER -C "$example" "${app_env[@]}" wasm-pack test --headless --firefox -- --test call
+  # Page tests that end this lane rather than the other (the lanes then take about as long).
+  for t in $WASM_LANE_PAGES; do page_test "tests/page/$t.test.mjs"; done
+}
+WASM_LANE_PAGES="msid-loop"
+page_test() { part "page:$(basename "$1" .test.mjs)" node --test "$1"; }
+page_lane() {
   for t in tests/page/*.test.mjs; do
     [ -e "$t" ] || continue
-    part "page:$(basename "$t" .test.mjs)" node --test "$t"
+    [[ " $WASM_LANE_PAGES " == *" $(basename "$t" .test.mjs) "* ]] && continue
+    page_test "$t"
   done
+}
+if [ "${TEST_LANES:-2}" = 1 ]; then
+  wasm_lane
+  page_lane
+else
+  wasm_lane & page_lane & wait
 fi
 
+passed=$(grep -c '^ok ' "$work/results")
+failed=$(awk '$1 == "FAILED" { printf "%s%s", sep, $2; sep = " " }' "$work/results")
 echo
-echo "parts: ${#passed[@]} passed, ${#failed[@]} failed${failed:+ (${failed[*]})}"
-[ ${#failed[@]} -eq 0 ]
+echo "parts: $passed passed, $(grep -c '^FAILED ' "$work/results") failed${failed:+ ($failed)}; the longest: $(sort -k3 -nr "$work/results" | head -5 | awk '{ printf "%s%s %d s", sep, $2, $3; sep = ", " }')"
+[ -z "$failed" ]
