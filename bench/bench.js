@@ -8,7 +8,9 @@ import init, { PeerConnectionCore } from '/pkg/web/rtc_peer.js';
 // which include the linear `memory` and the `__wbindgen_externrefs` table.
 const wasm = await init();
 
-const CLASSES = { native: RTCPeerConnection, wrapped: PeerConnection };
+// "subclass": a plain `class extends RTCPeerConnection {}`, the floor of any drop-in subclass
+// (Firefox's own calls are slower on a subclass instance than on a native one).
+const CLASSES = { native: RTCPeerConnection, subclass: class Subclass extends RTCPeerConnection {}, wrapped: PeerConnection };
 const cls = (kind) => {
   const C = CLASSES[kind];
   if (!C) throw new Error(`unknown kind ${kind}`);

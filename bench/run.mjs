@@ -92,11 +92,11 @@ function addRow(r) {
  * Runs `fn(kind)` for native and wrapped `runs` times after one discarded warm-up each,
  * alternating which goes first; `between()` (untimed) runs before every call.
  */
-async function paired(runs, fn, between = async () => {}, { warmup = true } = {}) {
-  const out = { native: [], wrapped: [] };
-  if (warmup) for (const kind of ['native', 'wrapped']) { await between(); await fn(kind); }
+async function paired(runs, fn, between = async () => {}, { warmup = true, kinds = ['native', 'wrapped'] } = {}) {
+  const out = Object.fromEntries(kinds.map((k) => [k, []]));
+  if (warmup) for (const kind of kinds) { await between(); await fn(kind); }
   for (let r = 0; r < runs; r++) {
-    for (const kind of r % 2 ? ['wrapped', 'native'] : ['native', 'wrapped']) {
+    for (const kind of kinds.map((_, i) => kinds[(i + r) % kinds.length])) {
       await between();
       out[kind].push(await fn(kind));
     }
@@ -128,22 +128,26 @@ async function pageRows(browser, baseUrl, label) {
       log(`  ${name}${suffix}: ${Math.round((Date.now() - t0) / 1000)} s`);
     }
   };
-  const rowOf = async (page, group, row, name, n, unit, note = '') => {
+  // `floor`: a plain JS subclass of RTCPeerConnection runs too, interleaved, and the note says
+  // what the wrapped figure is against it (what the wrapper adds beyond being a subclass at all).
+  const rowOf = async (page, group, row, name, n, unit, note = '', { floor = false } = {}) => {
     log(`  ${row}${suffix} …`);
     const call = (kind) => page.evaluate(([name, kind, n]) => window.bench[name](kind, n), [name, kind, n]);
     const gc = () => page.evaluate(() => window.bench.fullGc());
-    const runs = await paired(RUNS, call, gc);
-    addRow({ group, row: row + suffix, native: median(runs.native), wrapped: median(runs.wrapped), unit, note, runs });
+    const runs = await paired(RUNS, call, gc, floor ? { kinds: ['native', 'subclass', 'wrapped'] } : {});
+    const [native, wrapped, subclass] = [median(runs.native), median(runs.wrapped), floor ? median(runs.subclass) : null];
+    const vsSub = floor ? `; plain subclass ${fmt(subclass)} (${fmt(subclass / native)}× native), wrapped ${fmt(wrapped / subclass)}× of it` : '';
+    addRow({ group, row: row + suffix, native, wrapped, subclass, unit, note: note + vsSub, runs });
   };
   await group('calls', async (page) => {
-    await rowOf(page, 'calls', 'addTrack+removeTrack', 'addRemove', N.addRemove, 'µs/pair', `best of ${BATCHES}×${N.addRemove} per run, 1 connection`);
+    await rowOf(page, 'calls', 'addTrack+removeTrack', 'addRemove', N.addRemove, 'µs/pair', `best of ${BATCHES}×${N.addRemove} per run, 1 connection`, { floor: true });
     await rowOf(page, 'calls', 'getTransceivers() (20)', 'getTransceivers', N.getTransceivers, 'µs/call', `best of ${BATCHES}×${N.getTransceivers} per run`);
     await rowOf(page, 'calls', 'signalingState read', 'signalingState', N.signalingState, 'ns/read', `best of ${BATCHES}×${N.signalingState} per run`);
   });
   await group('negotiation', (page) => rowOf(page, 'negotiation', 'negotiation round (a+v both ways)', 'negotiation', N.negotiation, 'ms/round',
-    `mean of ${N.negotiation} per run; create 2, addTrack×4, offer/answer, close`));
+    `mean of ${N.negotiation} per run; create 2, addTrack×4, offer/answer, close`, { floor: true }));
   await group('event', (page) => rowOf(page, 'event', 'SRD → first callback', 'eventPath', N.eventPath, 'ms',
-    `median of ${N.eventPath} per run; native ontrack vs wrapped streamadded`));
+    `median of ${N.eventPath} per run; native ontrack vs wrapped streamadded`, { floor: true }));
   await group('scale', async (page) => {
     // Cold: the page's first wrapped description (fresh page: nothing compiled or warmed yet).
     log(`  sfu scale: cold first join (${SCALE_COLD} feeds)${suffix} …`);
