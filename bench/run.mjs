@@ -222,7 +222,7 @@ function sizeRows() {
   const s = packageSizes();
   const over = s.total.gzip - SIZE_BUDGET_BYTES;
   addRow({ group: 'size', row: 'size: .wasm', native: null, wrapped: kb(s.wasm.gzip), unit: 'KB gz', note: `raw ${fmt(kb(s.wasm.raw))} KB` });
-  addRow({ group: 'size', row: 'size: JS glue (4 files)', native: null, wrapped: kb(s.glue.gzip), unit: 'KB gz', note: `raw ${fmt(kb(s.glue.raw))} KB` });
+  addRow({ group: 'size', row: `size: JS glue (${s.glue.files.length} files)`, native: null, wrapped: kb(s.glue.gzip), unit: 'KB gz', note: `raw ${fmt(kb(s.glue.raw))} KB` });
   addRow({
     group: 'size', row: 'size: total', native: null, wrapped: kb(s.total.gzip), unit: 'KB gz',
     note: `budget ${fmt(kb(SIZE_BUDGET_BYTES))} KB: ${over > 0 ? `OVER by ${fmt(kb(over))} KB` : 'within'}`,
