@@ -331,7 +331,7 @@ pub(crate) fn signaling(pc: &JsValue) -> Result<SignalingState, Error> {
 
 /// Reads every transceiver of `pc` (`getTransceivers()` order) and its signaling state.
 pub(crate) fn read_connection(pc: &JsValue) -> Result<Connection, Error> {
-    read_connection_with(pc, None)
+    read_connection_sdp(pc, &(JsValue::UNDEFINED, JsValue::UNDEFINED), Sides::NONE)
 }
 
 /// Which descriptions' SDP a read takes ([`read_connection_sdp`]).
@@ -379,13 +379,7 @@ impl Sides {
 /// strings `seen` (`[remote, local]`, as last parsed): a description is copied into wasm once,
 /// not on every read, and one that the caller knows is unchanged is not read at all (Firefox
 /// makes a new description object on each read of `remoteDescription` / `localDescription`).
-pub(crate) fn read_connection_sdp(pc: &JsValue, seen: &(JsValue, JsValue), sides: Sides) -> Result<Connection, Error> {
-    read_connection_with(pc, Some((seen, sides)))
-}
-
-fn read_connection_with(pc: &JsValue, seen: Option<(&(JsValue, JsValue), Sides)>) -> Result<Connection, Error> {
-    let none = JsValue::UNDEFINED;
-    let ((r, l), sides) = seen.map_or(((&none, &none), Sides::NONE), |((r, l), sides)| ((r, l), sides));
+pub(crate) fn read_connection_sdp(pc: &JsValue, (r, l): &(JsValue, JsValue), sides: Sides) -> Result<Connection, Error> {
     let parts = read_connection_js(pc, sides.0, r, l);
     let nums = ints(parts.get(3).unchecked_ref());
     let mids = parts.get(4).as_string().unwrap_or_default();
