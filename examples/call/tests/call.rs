@@ -31,8 +31,11 @@ async fn a_call_negotiates_groups_talks_and_renegotiates() {
             && b.received_groups(a) == a.sent_groups()
     })
     .await
-    .unwrap_or_else(|e| panic!("{e}: A receives {:?} of {:?}, B receives {:?} of {:?}; A saw {:?}, B saw {:?}",
-        a.received_groups(b), b.sent_groups(), b.received_groups(a), a.sent_groups(), a.seen.borrow(), b.seen.borrow()));
+    .unwrap_or_else(|e| {
+        let states = |s: &call_example::Side| (s.pc.signaling_state(), s.pc.connection_state(), s.pc.ice_connection_state());
+        panic!("{e}: A receives {:?} of {:?}, B receives {:?} of {:?}; A saw {:?}, B saw {:?}; states (signaling, connection, ICE): A {:?}, B {:?}",
+            a.received_groups(b), b.sent_groups(), b.received_groups(a), a.sent_groups(), a.seen.borrow(), b.seen.borrow(), states(a), states(b))
+    });
     assert_eq!(a.pc.signaling_state().unwrap(), SignalingState::Stable);
     assert_eq!(b.pc.signaling_state().unwrap(), SignalingState::Stable);
 
