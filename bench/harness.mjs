@@ -77,6 +77,23 @@ export function launchChromium() {
   return launchBrowser('chromium');
 }
 
+/**
+ * A probe script's loop: for each browser in BROWSERS (env, default "firefox,chromium"), opens the
+ * bench page, runs `inPage(arg)` there (the page's media are `window.benchMedia`) and prints
+ * `<browser> <JSON of its result>`; then exits.
+ */
+export async function probeBrowsers(inPage, arg) {
+  const server = await startServer();
+  for (const name of (process.env.BROWSERS ?? 'firefox,chromium').split(',')) {
+    const browser = await launchBrowser(name);
+    const { page } = await openBenchPage(browser, server.url);
+    console.log(name, JSON.stringify(await page.evaluate(inPage, arg)));
+    await browser.close();
+  }
+  await server.close?.();
+  process.exit(0);
+}
+
 /** Opens the bench page in a fresh context and waits for its ready signal. */
 export async function openBenchPage(browser, baseUrl, path = '/bench/index.html') {
   const context = await browser.newContext();

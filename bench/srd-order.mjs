@@ -6,38 +6,27 @@
 // ESR: the microtask runs between track events (so a microtask is no "after the last track"), and
 // the continuation always precedes both tasks, so a task queued at a track event runs after the
 // resolution: the only earlier point is the description's last track event.
-import { startServer, launchBrowser, openBenchPage } from './harness.mjs';
-const server = await startServer();
-for (const name of (process.env.BROWSERS ?? 'firefox,chromium').split(',')) {
-  const browser = await launchBrowser(name);
-  const { page } = await openBenchPage(browser, server.url);
-  const r = await page.evaluate(async (n) => {
-    const ctx = new AudioContext(); const o = ctx.createOscillator(); const d = ctx.createMediaStreamDestination(); o.connect(d); o.start();
-    const audio = d.stream.getAudioTracks()[0];
-    const c = document.createElement('canvas'); c.width = 64; c.height = 48; c.getContext('2d').fillRect(0, 0, 9, 9);
-    const video = c.captureStream(10).getVideoTracks()[0];
-    const s = new MediaStream([audio, video]); const s2 = new MediaStream([audio.clone()]);
-    const seqs = {};
-    const med = (xs) => { const y = [...xs].sort((p, q) => p - q); return +y[y.length >> 1].toFixed(3); };
-    const gaps = { mcAfterLastTrack: [], resolveAfterMc: [] };
-    for (let i = 0; i < n; i++) {
-      const a = new RTCPeerConnection(), b = new RTCPeerConnection();
-      a.addTrack(audio, s); a.addTrack(video, s); a.addTrack(s2.getTracks()[0], s2);
-      await a.setLocalDescription(await a.createOffer());
-      const seq = []; let tLast = 0, tMc = 0;
-      const mc = new MessageChannel(); mc.port1.onmessage = () => { seq.push('mc'); tMc = performance.now(); };
-      let posted = false;
-      b.ontrack = (e) => { seq.push('track'); tLast = performance.now(); if (!posted) { posted = true; mc.port2.postMessage(0); setTimeout(() => seq.push('timeout')); queueMicrotask(() => seq.push('micro')); } };
-      await b.setRemoteDescription(a.localDescription);
-      const tRes = performance.now(); seq.push('resolve');
-      await new Promise((r) => setTimeout(r, 20));
-      const k = seq.join(','); seqs[k] = (seqs[k] ?? 0) + 1;
-      if (tMc) { gaps.mcAfterLastTrack.push(tMc - tLast); gaps.resolveAfterMc.push(tRes - tMc); }
-      a.close(); b.close(); mc.port1.close();
-    }
-    return { seqs, mcAfterLastTrack: med(gaps.mcAfterLastTrack), resolveAfterMc: med(gaps.resolveAfterMc) };
-  }, 30);
-  console.log(name, JSON.stringify(r));
-  await browser.close();
-}
-process.exit(0);
+import { probeBrowsers } from './harness.mjs';
+
+await probeBrowsers(async (n) => {
+  const { audio, video, localStream: s } = window.benchMedia; const s2 = new MediaStream([audio.clone()]);
+  const seqs = {};
+  const med = (xs) => { const y = [...xs].sort((p, q) => p - q); return +y[y.length >> 1].toFixed(3); };
+  const gaps = { mcAfterLastTrack: [], resolveAfterMc: [] };
+  for (let i = 0; i < n; i++) {
+    const a = new RTCPeerConnection(), b = new RTCPeerConnection();
+    a.addTrack(audio, s); a.addTrack(video, s); a.addTrack(s2.getTracks()[0], s2);
+    await a.setLocalDescription(await a.createOffer());
+    const seq = []; let tLast = 0, tMc = 0;
+    const mc = new MessageChannel(); mc.port1.onmessage = () => { seq.push('mc'); tMc = performance.now(); };
+    let posted = false;
+    b.ontrack = (e) => { seq.push('track'); tLast = performance.now(); if (!posted) { posted = true; mc.port2.postMessage(0); setTimeout(() => seq.push('timeout')); queueMicrotask(() => seq.push('micro')); } };
+    await b.setRemoteDescription(a.localDescription);
+    const tRes = performance.now(); seq.push('resolve');
+    await new Promise((r) => setTimeout(r, 20));
+    const k = seq.join(','); seqs[k] = (seqs[k] ?? 0) + 1;
+    if (tMc) { gaps.mcAfterLastTrack.push(tMc - tLast); gaps.resolveAfterMc.push(tRes - tMc); }
+    a.close(); b.close(); mc.port1.close();
+  }
+  return { seqs, mcAfterLastTrack: med(gaps.mcAfterLastTrack), resolveAfterMc: med(gaps.resolveAfterMc) };
+}, 30);
