@@ -51,16 +51,17 @@ part "rust-app:no-js-face" bash "$app/check-no-js-face.sh"
 # runner then says "Failed to detect test as having been run") is retried, saying so; a test
 # that failed is never retried.
 # The runner's own webdriver session sometimes never starts: wasm-bindgen-test-runner 0.2.130
-# stops right after it reads webdriver.json and waits with no timeout of its own (7 of about 30
-# runs on this 2-core machine, the same with only the fake-media flags; seen with chromedriver
-# and with geckodriver, so it is the runner's session set-up, not one browser). No test has run then, so an attempt is stopped once no test has started
-# BROWSER_START_TIMEOUT seconds (default 30; a normal start takes under 5) after the runner said
-# it is starting the browser, and the part is run again, up to BROWSER_ATTEMPTS times (default
-# 6). BROWSER_PART_TIMEOUT (default 900 s, a cold build of the test binary included) bounds every
-# attempt.
+# stops right after it reads webdriver.json, in its POST /session, which it waits on for the
+# larger of 60 s and WASM_BINDGEN_TEST_TIMEOUT (7 of about 30 runs on this 2-core machine with
+# one part at a time, more with the lanes; seen with chromedriver and with geckodriver, so it is
+# the runner's session set-up, not one browser). No test has run then, so an attempt is stopped
+# once no test has started BROWSER_START_TIMEOUT seconds after the runner said it is starting the
+# browser (default 15: in a run with the two lanes, the sessions that started took 1-7 s), and
+# the part is run again, up to BROWSER_ATTEMPTS times (default 6). BROWSER_PART_TIMEOUT (default
+# 900 s, a cold build of the test binary included) bounds every attempt.
 browser_tests() {
   local log status pid began attempt hung
-  local limit=${BROWSER_PART_TIMEOUT:-900} start_limit=${BROWSER_START_TIMEOUT:-30}
+  local limit=${BROWSER_PART_TIMEOUT:-900} start_limit=${BROWSER_START_TIMEOUT:-15}
   local attempts=${BROWSER_ATTEMPTS:-6}
   for ((attempt = 1; attempt <= attempts; attempt++)); do
     log=$(mktemp)
@@ -121,9 +122,9 @@ wasm_lane() {
   part "chrome:example" browser_tests env -u GECKODRIVER -C "$example" "${app_env[@]}" wasm-pack test --headless --chrome -- --test call
   part "firefox:example" browser_tests env -u CHROMEDRIVER -C "$example" "${app_env[@]}" wasm-pack test --headless --firefox -- --test call
 }
-# The page tests that load both cores (webpack and Vite builds; 1,200 negotiation cycles; three
-# storm pairs at once) run after the lanes, one at a time: run beside them, the wasm-bindgen
-# runner's webdriver session often failed to start within BROWSER_START_TIMEOUT (9 retried
+# The page tests that load both cores (webpack and Vite builds; 1,200 negotiation cycles; storms
+# between two browser processes) run after the lanes, one at a time: run beside them, the wasm-bindgen
+# runner's webdriver session often failed to start within 30 s (9 retried
 # start-ups in one run, 4 in a row during page:storm), and the storm's timings were tuned alone.
 ALONE_PAGES="bundlers memory storm"
 page_test() { part "page:$(basename "$1" .test.mjs)" node --test "$1"; }
