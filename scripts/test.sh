@@ -7,7 +7,7 @@
 # its output is printed whole when it ends; the exit code says if any failed.
 # TEST_LANES=2 runs the wasm-bindgen tests and the page tests (but ALONE_PAGES) at once, since
 # their parts mostly wait on the browsers (a serial run used ~38% of the 2 cores): 8.4-13.8 min
-# instead of ~15 here, but not the default: beside the page tests, chrome:fuzz failed one run of
+# against 13-16 serially here, but not the default: beside the page tests, chrome:fuzz failed one run of
 # five (a parity check and a streamadded timeout; it passes alone), and the runner's webdriver
 # session hung more often.
 set -uo pipefail
