@@ -43,8 +43,8 @@ setInterval(paint, 40);
 const video = canvas.captureStream(25).getVideoTracks()[0];
 
 const localStream = new MediaStream([audio, video]);
-// For the probe scripts (bench/*-gap.mjs, srd-order.mjs: harness.mjs probeBrowsers).
-window.benchMedia = { audio, video, localStream };
+// For the probe scripts (harness.mjs probeBrowsers): the media, and the median the rows use.
+window.benchMedia = { audio, video, localStream, median };
 
 async function negotiate(a, b) {
   await a.setLocalDescription(await a.createOffer());

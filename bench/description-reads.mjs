@@ -11,12 +11,22 @@ import { probeBrowsers } from './harness.mjs';
 await probeBrowsers(async (n) => {
   const { audio, video, localStream: s } = window.benchMedia;
   const acc = {}; const add = (k, v) => { acc[k] = (acc[k] ?? 0) + v; };
+  // The facts readConnection (src/view.rs) takes of each transceiver.
+  const facts = (pc) => {
+    let k = 0;
+    for (const x of pc.getTransceivers()) {
+      const s = x.sender, r = x.receiver.track;
+      k += (s.track ? 1 : 0) + (x.currentDirection ?? '').length + r.kind.length + x.direction.length + (r.readyState === 'ended' ? 1 : 0) + (x.mid ?? '').length;
+    }
+    return k;
+  };
+  const timed = (what, read) => { const t = performance.now(); read(); add(what, performance.now() - t); };
   const probe = (pc, tag) => {
-    let t = performance.now(); const r1 = pc.remoteDescription?.sdp; add(tag + ' remote 1st', performance.now() - t);
-    t = performance.now(); const l1 = pc.localDescription?.sdp; add(tag + ' local 1st', performance.now() - t);
-    t = performance.now(); const r2 = pc.remoteDescription?.sdp; add(tag + ' remote 2nd', performance.now() - t);
-    t = performance.now(); let k = 0; for (const x of pc.getTransceivers()) { const s = x.sender, r = x.receiver.track; k += (s.track ? 1 : 0) + (x.currentDirection ?? '').length + r.kind.length + x.direction.length + (r.readyState === 'ended' ? 1 : 0) + (x.mid ?? '').length; } add(tag + ' transceivers', performance.now() - t);
-    t = performance.now(); k = 0; for (const x of pc.getTransceivers()) { const s = x.sender, r = x.receiver.track; k += (s.track ? 1 : 0) + (x.currentDirection ?? '').length + r.kind.length + x.direction.length + (r.readyState === 'ended' ? 1 : 0) + (x.mid ?? '').length; } add(tag + ' transceivers 2nd', performance.now() - t);
+    timed(tag + ' remote 1st', () => pc.remoteDescription?.sdp);
+    timed(tag + ' local 1st', () => pc.localDescription?.sdp);
+    timed(tag + ' remote 2nd', () => pc.remoteDescription?.sdp);
+    timed(tag + ' transceivers', () => facts(pc));
+    timed(tag + ' transceivers 2nd', () => facts(pc));
   };
   for (let i = 0; i < n; i++) {
     const a = new RTCPeerConnection(), b = new RTCPeerConnection();

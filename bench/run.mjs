@@ -89,8 +89,8 @@ function addRow(r) {
 }
 
 /**
- * Runs `fn(kind)` for native and wrapped `runs` times after one discarded warm-up each,
- * alternating which goes first; `between()` (untimed) runs before every call.
+ * Runs `fn(kind)` for each of `kinds` (native and wrapped unless given) `runs` times after one
+ * discarded warm-up each, rotating which goes first; `between()` (untimed) runs before every call.
  */
 async function paired(runs, fn, between = async () => {}, { warmup = true, kinds = ['native', 'wrapped'] } = {}) {
   const out = Object.fromEntries(kinds.map((k) => [k, []]));

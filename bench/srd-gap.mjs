@@ -6,8 +6,8 @@ import { probeBrowsers } from './harness.mjs';
 
 await probeBrowsers(async (n) => {
   const { PeerConnection } = await import('/pkg/web/index.js');
-  const { audio, video, localStream: s } = window.benchMedia;
-  const med = (xs) => { const y = [...xs].sort((p, q) => p - q); return +y[y.length >> 1].toFixed(3); };
+  const { audio, video, localStream: s, median } = window.benchMedia;
+  const med = (xs) => +median(xs).toFixed(3);
   const out = {}; for (const k of ['native','sub','rawcall','wrapped']) out[k] = { track: [], resolve: [], event: [] };
   for (let i = 0; i < n; i++) {
     for (const kind of ['native', 'sub', 'rawcall', 'wrapped']) {

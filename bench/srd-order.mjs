@@ -9,9 +9,9 @@
 import { probeBrowsers } from './harness.mjs';
 
 await probeBrowsers(async (n) => {
-  const { audio, video, localStream: s } = window.benchMedia; const s2 = new MediaStream([audio.clone()]);
+  const { audio, video, localStream: s, median } = window.benchMedia; const s2 = new MediaStream([audio.clone()]);
   const seqs = {};
-  const med = (xs) => { const y = [...xs].sort((p, q) => p - q); return +y[y.length >> 1].toFixed(3); };
+  const med = (xs) => +median(xs).toFixed(3);
   const gaps = { mcAfterLastTrack: [], resolveAfterMc: [] };
   for (let i = 0; i < n; i++) {
     const a = new RTCPeerConnection(), b = new RTCPeerConnection();
