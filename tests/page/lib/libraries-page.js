@@ -198,7 +198,13 @@ window.lib = {
     const got = [];
     b.addEventListener('datachannel', ({ channel }) => { channel.onmessage = ({ data }) => got.push(data); });
     await negotiate();
-    await new Promise((resolve, reject) => { chat.onopen = resolve; chat.onerror = reject; });
+    // Bounded, and the failure says where each side's connection stands.
+    const states = () => [a, b].map((pc, i) => `${'AB'[i]}: connection ${pc.connectionState}, ice ${pc.iceConnectionState}, gathering ${pc.iceGatheringState}`).join('; ');
+    try {
+      await until('the data channel to open', () => chat.readyState === 'open', 15_000);
+    } catch (e) {
+      throw new Error(`${e.message} (channel ${chat.readyState}; ${states()}; ${errors.join('; ') || 'no page errors'})`);
+    }
     chat.send('hello over the data channel');
     const screen = new MediaStream([canvasTrack('screen')]);
     a.addTrack(screen.getVideoTracks()[0], screen);
