@@ -313,6 +313,21 @@ async fn connected(a: &RtcPeerConnection, b: &RtcPeerConnection) -> bool {
         }
         TimeoutFuture::new(50).await;
     }
+    // What the failure report needs: each side's states and the candidates in its descriptions.
+    let side = |pc: &RtcPeerConnection| {
+        let candidates = |d: Option<web_sys::RtcSessionDescription>| {
+            d.map(|d| d.sdp().lines().filter(|l| l.starts_with("a=candidate:")).map(str::to_string).collect::<Vec<_>>())
+        };
+        format!(
+            "connection {:?} ice {:?} gathering {:?}, local candidates {:?}, remote candidates {:?}",
+            pc.connection_state(),
+            pc.ice_connection_state(),
+            pc.ice_gathering_state(),
+            candidates(pc.local_description()),
+            candidates(pc.remote_description()),
+        )
+    };
+    web_sys::console::log_1(&format!("not connected after 10 s: A {}; B {}", side(a), side(b)).into());
     false
 }
 
