@@ -139,17 +139,21 @@ impl Side {
             show(events, panel, seen)
         });
 
-        let camera = user_media().await?;
-        for track in camera.get_tracks().iter() {
-            pc.add_track(&track.unchecked_into(), &[&camera])?;
-        }
-
+        // The polite side listens for the channel before anything awaits: the other side's offer
+        // can be answered, and its channel announced, while this side still waits for its camera
+        // (a `datachannel` event with no listener yet is lost).
         let channel_listeners = Rc::new(RefCell::new(Vec::new()));
         let mut listeners = Vec::new();
         if options.polite {
             let (seen, held) = (Rc::clone(&seen), Rc::clone(&channel_listeners));
             listeners.push(pc.on_data_channel(move |channel| talk(name, &channel, &seen, &held)));
-        } else {
+        }
+
+        let camera = user_media().await?;
+        for track in camera.get_tracks().iter() {
+            pc.add_track(&track.unchecked_into(), &[&camera])?;
+        }
+        if !options.polite {
             let channel = pc.create_data_channel("chat", &DataChannelInit::default())?;
             talk(name, &channel, &seen, &channel_listeners);
         }

@@ -33,8 +33,14 @@ async fn a_call_negotiates_groups_talks_and_renegotiates() {
     .await
     .unwrap_or_else(|e| {
         let states = |s: &call_example::Side| (s.pc.signaling_state(), s.pc.connection_state(), s.pc.ice_connection_state());
-        panic!("{e}: A receives {:?} of {:?}, B receives {:?} of {:?}; A saw {:?}, B saw {:?}; states (signaling, connection, ICE): A {:?}, B {:?}",
-            a.received_groups(b), b.sent_groups(), b.received_groups(a), a.sent_groups(), a.seen.borrow(), b.seen.borrow(), states(a), states(b))
+        // The data channel's transport, as the browser reports it (`pc.sctp.state`, its DTLS state).
+        let sctp = |s: &call_example::Side| {
+            let get = |o: &wasm_bindgen::JsValue, k: &str| js_sys::Reflect::get(o, &k.into()).unwrap_or_default();
+            let sctp = get(s.pc.as_raw(), "sctp");
+            (get(&sctp, "state").as_string(), get(&get(&sctp, "transport"), "state").as_string())
+        };
+        panic!("{e}: A receives {:?} of {:?}, B receives {:?} of {:?}; A saw {:?}, B saw {:?}; states (signaling, connection, ICE): A {:?}, B {:?}; SCTP (state, DTLS): A {:?}, B {:?}",
+            a.received_groups(b), b.sent_groups(), b.received_groups(a), a.sent_groups(), a.seen.borrow(), b.seen.borrow(), states(a), states(b), sctp(a), sctp(b))
     });
     assert_eq!(a.pc.signaling_state().unwrap(), SignalingState::Stable);
     assert_eq!(b.pc.signaling_state().unwrap(), SignalingState::Stable);
