@@ -52,11 +52,16 @@ part "rust-app:no-js-face" bash "$app/check-no-js-face.sh"
 # A browser that stops answering its driver ("Timed out receiving message from renderer": the
 # runner then says "Failed to detect test as having been run") is retried, saying so; a test
 # that failed is never retried.
-# The runner's own webdriver session sometimes never starts: wasm-bindgen-test-runner 0.2.130
-# stops right after it reads webdriver.json, in its POST /session, which it waits on for the
-# larger of 60 s and WASM_BINDGEN_TEST_TIMEOUT (7 of about 30 runs on this 2-core machine with
-# one part at a time, more with the lanes; seen with chromedriver and with geckodriver, so it is
-# the runner's session set-up, not one browser). No test has run then, so an attempt is stopped
+# Some runs never start a test: the page the runner serves never finishes loading. Chromedriver's
+# verbose log with the Network domain on (2026-12-04) shows the session made in under 1 s, then
+# Navigate waiting for the load, and one module request (e.g. snippets/rtc-peer-*/tests/js/media.js)
+# sent and never answered. The runner's server is tiny_http 0.12 (under rouille), which serves
+# each connection on a pool thread for the connection's whole life; by my reading its
+# TaskPool::spawn queues a new connection instead of starting a thread when it counts waiting
+# threads that an earlier wake-up has already claimed, so a connection accepted in a burst (one
+# per module fetched in parallel) waits behind threads parked on idle keep-alive connections,
+# for ever. The fuzz and mirror binaries (5 modules at once) hang the most: chrome:fuzz 5 of 21
+# runs, negotiation (4) 0 of 45; geckodriver too. No test has run then, so an attempt is stopped
 # once no test has started BROWSER_START_TIMEOUT seconds after the runner said it is starting the
 # browser (default 15: in a run with the two lanes, the sessions that started took 1-7 s), and
 # the part is run again, up to BROWSER_ATTEMPTS times (default 6). BROWSER_PART_TIMEOUT (default
