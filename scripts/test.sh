@@ -60,8 +60,10 @@ part "rust-app:no-js-face" bash "$app/check-no-js-face.sh"
 # TaskPool::spawn queues a new connection instead of starting a thread when it counts waiting
 # threads that an earlier wake-up has already claimed, so a connection accepted in a burst (one
 # per module fetched in parallel) waits behind threads parked on idle keep-alive connections,
-# for ever. The fuzz and mirror binaries (5 modules at once) hang the most: chrome:fuzz 5 of 21
-# runs, negotiation (4) 0 of 45; geckodriver too. No test has run then, so an attempt is stopped
+# for ever. The fuzz and mirror binaries (5 modules at once) hung the most: chrome:fuzz 5 of 21
+# runs, negotiation (4) 0 of 45; geckodriver too. Their JS now re-exports media.js's `cleanup`,
+# so media.js is fetched after them, not beside them: chrome:fuzz 0 of 20 since. The bound below
+# stays for the rest. No test has run then, so an attempt is stopped
 # once no test has started BROWSER_START_TIMEOUT seconds after the runner said it is starting the
 # browser (default 15: in a run with the two lanes, the sessions that started took 1-7 s), and
 # the part is run again, up to BROWSER_ATTEMPTS times (default 6). BROWSER_PART_TIMEOUT (default

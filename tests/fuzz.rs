@@ -10,7 +10,7 @@
 
 mod common;
 
-use common::{cleanup, lines, native_class, peer_connection_class};
+use common::{lines, native_class, peer_connection_class};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
@@ -18,6 +18,9 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 #[wasm_bindgen(module = "/tests/js/fuzz.js")]
 extern "C" {
+    /// `media.js`'s, re-exported: imported from here, media.js is fetched after this module, not
+    /// beside it (see `cleanup` in tests/js/fuzz.js).
+    fn cleanup();
     #[wasm_bindgen(catch)]
     async fn fuzz(native: JsValue, wrapped: JsValue, seed: u32, count: u32, declared: JsValue) -> Result<JsValue, JsValue>;
 }

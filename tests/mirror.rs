@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{cleanup, lines, native_class, peer_connection_class};
+use common::{lines, native_class, peer_connection_class};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
@@ -14,6 +14,9 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 #[wasm_bindgen(module = "/tests/js/mirror.js")]
 extern "C" {
+    /// `media.js`'s, re-exported: imported from here, media.js is fetched after this module, not
+    /// beside it (see `cleanup` in tests/js/mirror.js).
+    fn cleanup();
     #[wasm_bindgen(catch)]
     async fn run(name: &str, native: JsValue, wrapped: JsValue) -> Result<JsValue, JsValue>;
 }

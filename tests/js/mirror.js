@@ -2,6 +2,10 @@
 // (values, error names, event sequences). The Rust test runs every scenario against
 // RTCPeerConnection and against PeerConnection in the same page and requires equal transcripts.
 import { audioTrack, videoTrack, negotiate, connectIce, until, waitFor } from './media.js';
+// Re-exported for the test binary, which then imports one module fewer at once: the test runner's
+// server (tiny_http 0.12) can leave a connection of such a burst unserved, and the page never
+// loads (scripts/test.sh, browser_tests).
+export { cleanup } from './media.js';
 
 /** Runs `f` and records its outcome: a value summary, or the thrown error's name. */
 function attempt(log, label, f) {
