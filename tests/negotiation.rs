@@ -440,7 +440,7 @@ async fn glare_both_sides_add_media_at_once<F: Face + Negotiate>() {
         quiet(&a.raw(), &b.raw(), &relay).await,
         "both sides settle in stable"
     );
-    assert!(connected(&a.raw(), &b.raw()).await, "the call connects");
+    assert!(connected(&a.raw(), &b.raw()).await, "the call connects (relay failures: {:?})", relay.failures.borrow());
     no_failures(&relay, &ra, &rb);
 
     // The collision, as each side reported it: the impolite side ignored B's offer, the polite
@@ -504,7 +504,7 @@ async fn glare_of_different_kinds_then_the_polite_side_offers_its_own<F: Face + 
     a.add_track(&audio_track(), &[&sa]).expect("addTrack A audio");
     b.add_track(&video_track(), &[&sb]).expect("addTrack B video");
     assert!(quiet(&a.raw(), &b.raw(), &relay).await, "both sides settle in stable");
-    assert!(connected(&a.raw(), &b.raw()).await, "the call connects");
+    assert!(connected(&a.raw(), &b.raw()).await, "the call connects (relay failures: {:?})", relay.failures.borrow());
     no_failures(&relay, &ra, &rb);
     let rolled_back: u32 = rb.reports.borrow().iter().map(|r| r.rollbacks).sum();
     assert!(rolled_back >= 1, "the offers collided and B rolled back: {:?}", rb.reports.borrow());
