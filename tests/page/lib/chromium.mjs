@@ -12,11 +12,6 @@ export const QUIET_FLAGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
-  // Plain host candidates, not mDNS names: as Firefox's `obfuscate_host_addresses: false`
-  // (browsers.mjs). A page without camera permission would otherwise connect only if Chromium's
-  // mDNS resolution of its own names works on this host, which no test is about. webdriver.json
-  // (the wasm-bindgen tests) has the same flag.
-  '--disable-features=WebRtcHideLocalIpsWithMdns',
 ];
 
 export const FAKE_MEDIA_FLAGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'];
