@@ -233,7 +233,7 @@ function sizeRows() {
 function glueClosureShims() {
   // wasm-bindgen emits `Closure` support (makeMutClosure / closure wrappers / CLOSURE_DTORS) only
   // when the crate passes Rust closures to JS. None in the glue means none can be left behind.
-  const glue = readFileSync(join(ROOT, 'pkg/web/rtc_peer.js'), 'utf8');
+  const glue = readFileSync(join(ROOT, 'pkg/rtc_peer_bg.js'), 'utf8'); // the bundler build's glue, as wasm-bindgen wrote it (pkg/web's is minified)
   return (glue.match(/makeMutClosure|makeClosure|CLOSURE_DTORS|closure_wrapper/g) ?? []).length;
 }
 

@@ -23,3 +23,5 @@ node -e 'const fs = require("fs"); const src = fs.readFileSync("js/peer-class.js
   for (const d of ["pkg", "pkg/web"]) fs.writeFileSync(d + "/peer-class.js", out);' 
 cp js/web-index.js pkg/web/index.js
 cp js/web-index.d.ts pkg/web/index.d.ts
+# The no-bundler build is what a page downloads as is: minified, with source maps (scripts/minify-web.mjs).
+node scripts/minify-web.mjs pkg/web
