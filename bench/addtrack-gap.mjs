@@ -6,7 +6,7 @@ import { probeBrowsers } from './harness.mjs';
 
 await probeBrowsers(async (n) => {
   const { PeerConnection } = await import('/pkg/web/index.js');
-  const { headroom } = await import('/pkg/web/peer-class.js');
+  const { headroom } = await import('/js/peer-class.js'); // the source of the one bundled into pkg/web
   const { audio, localStream: s } = window.benchMedia;
   class Headroom extends RTCPeerConnection { addTrack(t, ...ss) { headroom(); return super.addTrack(t, ...ss); } }
   const make = {

@@ -1,12 +1,11 @@
 // The in-page half of the benchmarks (bench/run.mjs drives it through `window.bench`).
 // Every row runs the same code on the browser's `RTCPeerConnection` ("native") and on the
 // package's `PeerConnection` ("wrapped"), in the same page.
+import { wasmExports } from './wasm-exports.js'; // first: it sees the package's instance made
 import { PeerConnection } from '/pkg/web/index.js';
-import init, { PeerConnectionCore } from '/pkg/web/rtc_peer.js';
 
-// `init()` is idempotent: index.js already ran it, so this returns the same instance's exports,
-// which include the linear `memory` and the `__wbindgen_externrefs` table.
-const wasm = await init();
+// The same instance's exports, which include the linear `memory` and the `__wbindgen_externrefs` table.
+const wasm = wasmExports();
 
 // "subclass": a plain `class extends RTCPeerConnection {}`, the floor of any drop-in subclass
 // (Firefox's own calls are slower on a subclass instance than on a native one).
@@ -179,18 +178,17 @@ const SFU_CONFIG = { bundlePolicy: 'max-bundle' };
  * untouched). Resolves to [fn's result, ms].
  */
 async function coreTime(fn) {
-  const proto = PeerConnectionCore.prototype;
-  const names = ['described', 'onTrack', 'onSignalingStateChange', 'settle'];
-  const saved = names.map((k) => proto[k]);
+  const names = ['described', 'onTrack', 'onSignalingStateChange', 'settle'].map((k) => `peerconnectioncore_${k}`);
+  const saved = names.map((k) => wasm[k]);
   let ms = 0;
   names.forEach((k, i) => {
     const f = saved[i];
-    proto[k] = function (...a) { const t = performance.now(); try { return f.apply(this, a); } finally { ms += performance.now() - t; } };
+    wasm[k] = (...a) => { const t = performance.now(); try { return f(...a); } finally { ms += performance.now() - t; } };
   });
   try {
     return [await fn(), ms];
   } finally {
-    names.forEach((k, i) => { proto[k] = saved[i]; });
+    names.forEach((k, i) => { wasm[k] = saved[i]; });
   }
 }
 

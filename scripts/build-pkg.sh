@@ -17,11 +17,13 @@ wasm-pack --quiet build $profile --target web --out-dir pkg/web --out-name rtc_p
 rm -f pkg/.gitignore pkg/package.json pkg/README.md pkg/web/.gitignore pkg/web/package.json pkg/web/README.md
 cp js/rtc-peer.js js/rtc-peer.d.ts pkg/
 cp js/rtc-peer.js js/rtc-peer.d.ts pkg/web/
-# The class ships without its comment lines (the .d.ts is its documentation): smaller download.
+# The bundler build's class ships without its comment lines (the .d.ts is its documentation):
+# smaller download. pkg/web bundles the source as written, so its source map shows the comments.
 node -e 'const fs = require("fs"); const src = fs.readFileSync("js/peer-class.js", "utf8");
   const out = src.split("\n").filter((l) => !/^\s*\/\//.test(l) && !/^\s*\/\*\*.*\*\/\s*$/.test(l)).join("\n");
-  for (const d of ["pkg", "pkg/web"]) fs.writeFileSync(d + "/peer-class.js", out);' 
+  fs.writeFileSync("pkg/peer-class.js", out);'
+cp js/peer-class.js pkg/web/
 cp js/web-index.js pkg/web/index.js
 cp js/web-index.d.ts pkg/web/index.d.ts
-# The no-bundler build is what a page downloads as is: minified, with source maps (scripts/minify-web.mjs).
-node scripts/minify-web.mjs pkg/web
+# The no-bundler build is what a page downloads as is: one file, minified, with a source map (scripts/bundle-web.mjs).
+node scripts/bundle-web.mjs pkg/web

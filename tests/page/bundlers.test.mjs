@@ -38,8 +38,8 @@ before(async () => {
 
 test('npm pack: the tarball holds both builds and the declarations', () => {
   for (const f of ['package.json', 'pkg/rtc-peer.js', 'pkg/rtc-peer.d.ts', 'pkg/peer-class.js', 'pkg/rtc_peer.js',
-    'pkg/rtc_peer_bg.js', 'pkg/rtc_peer_bg.wasm', 'pkg/web/index.js', 'pkg/web/index.d.ts', 'pkg/web/rtc_peer.js',
-    'pkg/web/rtc_peer_bg.wasm']) {
+    'pkg/rtc_peer_bg.js', 'pkg/rtc_peer_bg.wasm', 'pkg/web/index.js', 'pkg/web/index.js.map', 'pkg/web/index.d.ts',
+    'pkg/web/rtc-peer.d.ts', 'pkg/web/rtc_peer_bg.wasm']) {
     assert.ok(packed.files.includes(f), `${f} is not in the tarball (${packed.files.join(', ')})`);
   }
   assert.ok(!packed.files.some((f) => /^(src|tests|target|www|scripts)\//.test(f)), `sources in the tarball: ${packed.files.join(', ')}`);

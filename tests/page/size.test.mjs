@@ -3,7 +3,7 @@
 // Run after the package is built (scripts/test.sh builds it first): node --test tests/page/size.test.mjs
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, WASM_FILE, GLUE_FILES, SIZE_BUDGET_BYTES, packageSizes } from '../../bench/harness.mjs';
 
@@ -24,4 +24,12 @@ test(`gzipped .wasm + JS glue ≤ ${SIZE_BUDGET_BYTES / 1024} KB`, (t) => {
   for (const l of lines) t.diagnostic(l);
   assert.ok(s.total.gzip <= SIZE_BUDGET_BYTES,
     `gzipped package is ${kb(s.total.gzip)}, over the ${kb(SIZE_BUDGET_BYTES)} budget by ${kb(s.total.gzip - SIZE_BUDGET_BYTES)}`);
+});
+
+test('the no-bundler entry is one file: it imports no other module', () => {
+  // Each module the entry imported would be one more round trip before the .wasm is asked for.
+  const entry = readFileSync(join(ROOT, 'pkg/web/index.js'), 'utf8');
+  const imports = entry.match(/\b(from|import)\s*\(?\s*["'][^"']*["']/g) ?? [];
+  assert.deepEqual(imports, [], 'pkg/web/index.js imports other modules');
+  assert.ok(entry.includes('rtc_peer_bg.wasm'), 'pkg/web/index.js does not name the .wasm beside it');
 });
