@@ -37,6 +37,9 @@ part() {
 part host cargo test --quiet
 # A Rust app builds the crate with default features: no warning may reach it.
 part "wasm:default-features" env RUSTFLAGS="-D warnings" CARGO_TARGET_DIR=target/check cargo check --quiet --target wasm32-unknown-unknown
+# The Rust API's documentation as a Rust app reads it (default features, as docs.rs builds it):
+# no broken intra-doc link (one to an item the crate does not export), no rustdoc warning.
+part docs env RUSTFLAGS="-D warnings" RUSTDOCFLAGS="-D warnings" CARGO_TARGET_DIR=target/check cargo doc --no-deps --quiet --target wasm32-unknown-unknown
 # The wasm test binaries, built as `wasm-pack test` builds them (it then finds them fresh).
 part "build:browser-tests" cargo build --quiet --tests --target wasm32-unknown-unknown --features js
 app=tests/apps/rust-app

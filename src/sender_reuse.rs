@@ -135,10 +135,10 @@ pub enum Reason {
         current_direction: Direction,
     },
     /// A browser departure, on a transceiver that *is* reusable: it is stopping, yet the browser
-    /// reuses it, and its direction stays `stopped` (Firefox; [`Rules::stopping_blocks_reuse`] false).
+    /// reuses it, and its direction stays `stopped` (Firefox).
     StoppingReused,
     /// A browser departure: the transceiver is stopping, yet the browser picks it for reuse and
-    /// `addTrack` throws (see [`Rules::stopping_throws`]).
+    /// `addTrack` throws instead of reusing it (Chromium: "The existing transceiver is stopping.").
     StoppingPicked {
         /// The exception `addTrack` throws.
         throws: ThrowName,
