@@ -478,7 +478,7 @@ fn without_lines(sec: &mut Vec<String>, prefixes: &[&str]) {
     sec.retain(|l| !prefixes.iter().any(|p| l.starts_with(p)));
 }
 
-fn set_direction(sec: &mut Vec<String>, dir: &str) {
+fn set_direction(sec: &mut [String], dir: &str) {
     for l in sec.iter_mut() {
         if ["a=sendrecv", "a=sendonly", "a=recvonly", "a=inactive"].contains(&l.as_str()) {
             *l = format!("a={dir}");
