@@ -1,5 +1,5 @@
 // The package entry (bundler build). See peer-class.js for the class and why it is a subclass.
-import { PeerConnectionCore, attachStream as attach } from './rtc_peer.js';
+import { PeerConnectionCore, attachStreamCore as attach } from './rtc_peer.js';
 import { definePeerConnection, headroom } from './peer-class.js';
 
 export const PeerConnection = definePeerConnection(PeerConnectionCore);

@@ -401,8 +401,10 @@ fn prediction_to_js(p: ReusePrediction) -> Object {
 ///
 /// Safe to call repeatedly: assigning the stream the element already shows is a no-op, so playback
 /// does not restart. `stream` may be `null` to detach.
-// (Rust name `attach_stream_js`: the crate's `attach_stream` is the typed one, for every feature set.)
-#[wasm_bindgen(skip_jsdoc, js_name = attachStream)]
+// (Rust name `attach_stream_js`: the crate's `attach_stream` is the typed one, for every feature set.
+// JS name `attachStreamCore`: the package's `attachStream` (js/rtc-peer.js) wraps it, and bundled
+// into one module with it (pkg/web) keeps its own name, not a renamed `attachStream2`.)
+#[wasm_bindgen(skip_jsdoc, js_name = attachStreamCore)]
 pub fn attach_stream_js(element: &JsValue, stream: &JsValue) -> Result<(), JsValue> {
     if !is(element, Web::MediaElement) {
         return Err(view::type_error("attachStream: parameter 1 is not of type 'HTMLMediaElement'."));

@@ -23,7 +23,7 @@
 //!
 //! ## Features
 //!
-//! - `js`: the JS face (`PeerConnectionCore`, `attachStream`) for the npm package. Off by default:
+//! - `js`: the JS face (`PeerConnectionCore`, `attachStreamCore`) for the npm package. Off by default:
 //!   a Rust app gets none of its exports.
 //! - `small-alloc`: installs talc as the global allocator (smaller than dlmalloc). Off by default:
 //!   a library does not choose the allocator of the program that uses it.
