@@ -1,9 +1,9 @@
 // Makes the no-bundler build (pkg/web) one file: `index.js`, the entry with wasm-bindgen's glue,
 // its snippets and the JS class bundled in (esbuild), minified (terser), with a source map beside
 // it that carries the sources, for the devtools. A page without a bundler downloads pkg/web as it
-// is, and each module import is one more round trip before the .wasm is even asked for: the entry
-// fetched 5 modules in 4 levels, and a fresh page's first connection took about half as long once
-// it was one (`node bench/run.mjs --only startup`; README, performance). Class and function names
+// is, and each level of imports is one more round trip before the .wasm is even asked for: the
+// entry was 6 modules in 3 levels, and a fresh page's first connection took about half as long
+// once it was one (`node bench/run.mjs --only startup`; README, performance). Class and function names
 // are kept, so stack traces and `PeerConnection.name` read as in the source. The bundler build
 // (pkg/) stays as written: the app's bundler bundles and minifies it with the app.
 // Run by scripts/build-pkg.sh: node scripts/bundle-web.mjs pkg/web
