@@ -112,8 +112,10 @@ export async function openBenchPage(browser, baseUrl, path = '/bench/index.html'
 
 // The package as a browser downloads it with no bundler: the `--target web` build's .wasm plus
 // every JS file its entry (pkg/web/index.js) pulls in, wasm-bindgen's snippets included, each
-// gzip -9. Issue 10's target is 20 KB; the core that derives the remote books from the negotiated
-// state brought it from 29.8 to 34.8 KB, and this budget holds it there until it shrinks.
+// gzip -9. Issue 10 asked for 20 KB when the package was 29.8 KB, before the features later issues
+// asked for (below); the budget is the measured size with a small margin, lowered when it shrinks,
+// raised only with the reason written here. The core that derives the remote books from the
+// negotiated state brought it from 29.8 to 34.8 KB.
 // 48 KB (KiB) gzipped: 35 KB before perfect negotiation, which costs 12.8 KB (its async driver and
 // wasm-bindgen-futures's task queue; see the README's performance section). 49 KB: +0.85 KB for
 // the JS face's stack headroom (no poisoning near stack exhaustion) and for reading each
