@@ -198,9 +198,10 @@ async function startupRows(browser, baseUrl, label) {
         const t2 = performance.now();
         pc.close();
         // Resource timing: when the last byte of the last file (the .wasm, fetched by init) arrived.
-        const wasmEntry = performance.getEntriesByType('resource').find((e) => e.name.endsWith('.wasm'));
+        const resources = performance.getEntriesByType('resource');
+        const wasmEntry = resources.find((e) => e.name.endsWith('.wasm'));
         const fetched = wasmEntry ? wasmEntry.responseEnd - t0 : null;
-        const files = performance.getEntriesByType('resource').filter((e) => e.name.includes('/pkg/web/')).length;
+        const files = resources.filter((e) => e.name.includes('/pkg/web/')).length;
         return { total: t2 - t0, import: t1 - t0, construct: t2 - t1, fetched, afterFetch: fetched === null ? null : t1 - t0 - fetched, files };
       }, kind);
     } finally {
